@@ -1,0 +1,86 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from civics.packs import PackError, parse_lesson_file
+from civics.services import save_lesson_pack
+
+DEFAULT_DIR = Path(settings.BASE_DIR) / "seeds"
+
+
+class Command(BaseCommand):
+    help = (
+        "Load every content pack in seeds/ (lesson.md and quiz.gift). Idempotent and "
+        "all-or-nothing: a malformed pack saves nothing and names the file and line."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "packs",
+            nargs="*",
+            type=Path,
+            help="Pack folders to load (default: every folder in seeds/ holding a lesson.md).",
+        )
+        parser.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="Folder of packs.")
+
+    def handle(self, *args, packs, dir, **options):
+        folders = packs or sorted(p.parent for p in Path(dir).glob("*/lesson.md"))
+        if not folders:
+            raise CommandError(f"No packs found: no */lesson.md under {dir}.")
+        parsed = []
+        for folder in folders:
+            lesson_file = Path(folder) / "lesson.md"
+            if not lesson_file.is_file():
+                raise CommandError(f"{folder}: no lesson.md in this pack.")
+            try:
+                parsed.append((folder, parse_lesson_file(lesson_file)))
+            except PackError as exc:
+                raise CommandError(f"{exc} Nothing was saved.") from None
+
+        seen: dict[str, Path] = {}
+        for folder, pack in parsed:
+            if pack.slug in seen:
+                raise CommandError(
+                    f"{folder / 'lesson.md'}: slug {pack.slug!r} is also used by "
+                    f"{seen[pack.slug] / 'lesson.md'}. Nothing was saved."
+                )
+            seen[pack.slug] = folder
+
+        report = []
+        try:
+            with transaction.atomic():
+                for folder, pack in parsed:
+                    lesson, status = save_lesson_pack(pack=pack)
+                    report.append((lesson.slug, "lesson", status))
+                    for extra in _pack_extras():
+                        report.extend(extra(folder=Path(folder), pack=pack, lesson=lesson))
+        except PackError as exc:
+            raise CommandError(f"{exc} Nothing was saved.") from None
+        except ValidationError as exc:
+            raise CommandError(f"{_messages(exc)} Nothing was saved.") from None
+
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        for slug, what, status in report:
+            counts[status] += 1
+            self.stdout.write(f"{slug}: {what} {status}")
+        if counts["created"] or counts["updated"]:
+            summary = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+            self.stdout.write(self.style.SUCCESS(f"Loaded {len(parsed)} pack(s): {summary}."))
+        else:
+            self.stdout.write(f"Loaded {len(parsed)} pack(s): nothing changed.")
+
+
+def _pack_extras():
+    """Loaders for the rest of a pack, registered by other apps (the quiz in quiz.gift)."""
+    from quizzes.packs import load_quiz_pack
+
+    return [load_quiz_pack]
+
+
+def _messages(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
+    return " ".join(exc.messages)

@@ -1,0 +1,127 @@
+"""Write use cases for content. Each runs inside ``transaction.atomic()``."""
+
+from django.db import transaction
+
+from .links import derive_link
+from .models import ActionItem, KeyPoint, Lesson, LessonSection, Source, Topic
+from .packs import LessonPack
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+def _assign(obj, values: dict) -> bool:
+    """Set ``values`` on ``obj``; say whether anything differed."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _sync_rows(model, lesson: Lesson, wanted: list[dict]) -> bool:
+    """Make the lesson's rows of ``model`` equal ``wanted``, matched by position.
+
+    Rows are updated in place rather than replaced so whatever points at them (a learner's
+    ticked action, a question's section) keeps pointing at the same row.
+    """
+    existing = list(model.objects.filter(lesson=lesson).order_by("order", "pk"))
+    changed = False
+    for order, values in enumerate(wanted, start=1):
+        values = {**values, "order": order}
+        if order <= len(existing):
+            row = existing[order - 1]
+            if _assign(row, values):
+                row.full_clean(exclude=["lesson"])
+                row.save()
+                changed = True
+        else:
+            row = model(lesson=lesson, **values)
+            row.full_clean(exclude=["lesson"])
+            row.save()
+            changed = True
+    for row in existing[len(wanted) :]:
+        row.delete()
+        changed = True
+    return changed
+
+
+def save_lesson_pack(*, pack: LessonPack) -> tuple[Lesson, str]:
+    """Create or update the lesson described by ``pack``; return it and what happened."""
+    with transaction.atomic():
+        changed = False
+        source = None
+        if pack.source:
+            spec = pack.source
+            source = (
+                Source.objects.filter(lessons__slug=pack.slug).first()
+                or Source.objects.filter(title=spec.title, published_on=spec.date).first()
+            )
+            values = {
+                "title": spec.title,
+                "author": spec.author,
+                "outlet": spec.outlet,
+                "published_on": spec.date,
+                "date_precision": spec.precision,
+                "url": spec.url,
+                "note": spec.note,
+            }
+            if source is None:
+                source = Source(**values)
+                changed = True
+            else:
+                changed |= _assign(source, values)
+            if source._state.adding or changed:
+                source.full_clean()
+                source.save()
+
+        lesson = Lesson.objects.filter(slug=pack.slug).first()
+        created = lesson is None
+        values = {
+            "title": pack.title,
+            "summary": pack.summary,
+            "status": pack.status,
+            "published_on": pack.published,
+            "source": source,
+        }
+        if created:
+            lesson = Lesson(slug=pack.slug, **values)
+        if created or _assign(lesson, values):
+            lesson.full_clean(exclude=["reading_minutes"])
+            lesson.save()
+            changed = True
+
+        topics = []
+        for spec in pack.topics:
+            topic = Topic.objects.filter(slug=spec.slug).first()
+            if topic is None:
+                topic = Topic(slug=spec.slug, name=spec.name, emoji=spec.emoji)
+                topic.full_clean()
+                topic.save()
+                changed = True
+            elif _assign(topic, {"name": spec.name, "emoji": spec.emoji}):
+                topic.full_clean()
+                topic.save()
+                changed = True
+            topics.append(topic)
+        if {t.pk for t in lesson.topics.all()} != {t.pk for t in topics}:
+            lesson.topics.set(topics)
+            changed = True
+
+        changed |= _sync_rows(KeyPoint, lesson, [{"text": text} for text in pack.key_points])
+        changed |= _sync_rows(
+            LessonSection,
+            lesson,
+            [{"heading": s.heading, "anchor": s.anchor, "body": s.body} for s in pack.sections],
+        )
+        changed |= _sync_rows(
+            ActionItem,
+            lesson,
+            # A blank link is derived on save; compare against the derived value.
+            [
+                {"kind": a.kind, "text": a.text, "link": a.link or derive_link(a.text)}
+                for a in pack.actions
+            ],
+        )
+        lesson.update_reading_time()
+        return lesson, CREATED if created else (UPDATED if changed else UNCHANGED)
