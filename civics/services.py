@@ -9,7 +9,7 @@ from .packs import LessonPack
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 
-def _assign(obj, values: dict) -> bool:
+def assign(obj, values: dict) -> bool:
     """Set ``values`` on ``obj``; say whether anything differed."""
     changed = False
     for name, value in values.items():
@@ -19,25 +19,30 @@ def _assign(obj, values: dict) -> bool:
     return changed
 
 
-def _sync_rows(model, lesson: Lesson, wanted: list[dict]) -> bool:
-    """Make the lesson's rows of ``model`` equal ``wanted``, matched by position.
+def sync_rows(model, parent_field: str, parent, wanted: list[dict], *, ordered=True) -> bool:
+    """Make ``parent``'s rows of ``model`` equal ``wanted``, matched by position.
 
     Rows are updated in place rather than replaced so whatever points at them (a learner's
-    ticked action, a question's section) keeps pointing at the same row.
+    ticked action or chosen answer, a question's section) keeps pointing at the same row.
     """
-    existing = list(model.objects.filter(lesson=lesson).order_by("order", "pk"))
+    existing = list(
+        model.objects.filter(**{parent_field: parent}).order_by(
+            *(["order", "pk"] if ordered else ["pk"])
+        )
+    )
     changed = False
     for order, values in enumerate(wanted, start=1):
-        values = {**values, "order": order}
+        if ordered:
+            values = {**values, "order": order}
         if order <= len(existing):
             row = existing[order - 1]
-            if _assign(row, values):
-                row.full_clean(exclude=["lesson"])
+            if assign(row, values):
+                row.full_clean(exclude=[parent_field])
                 row.save()
                 changed = True
         else:
-            row = model(lesson=lesson, **values)
-            row.full_clean(exclude=["lesson"])
+            row = model(**{parent_field: parent}, **values)
+            row.full_clean(exclude=[parent_field])
             row.save()
             changed = True
     for row in existing[len(wanted) :]:
@@ -70,7 +75,7 @@ def save_lesson_pack(*, pack: LessonPack) -> tuple[Lesson, str]:
                 source = Source(**values)
                 changed = True
             else:
-                changed |= _assign(source, values)
+                changed |= assign(source, values)
             if source._state.adding or changed:
                 source.full_clean()
                 source.save()
@@ -86,7 +91,7 @@ def save_lesson_pack(*, pack: LessonPack) -> tuple[Lesson, str]:
         }
         if created:
             lesson = Lesson(slug=pack.slug, **values)
-        if created or _assign(lesson, values):
+        if created or assign(lesson, values):
             lesson.full_clean(exclude=["reading_minutes"])
             lesson.save()
             changed = True
@@ -99,7 +104,7 @@ def save_lesson_pack(*, pack: LessonPack) -> tuple[Lesson, str]:
                 topic.full_clean()
                 topic.save()
                 changed = True
-            elif _assign(topic, {"name": spec.name, "emoji": spec.emoji}):
+            elif assign(topic, {"name": spec.name, "emoji": spec.emoji}):
                 topic.full_clean()
                 topic.save()
                 changed = True
@@ -108,14 +113,18 @@ def save_lesson_pack(*, pack: LessonPack) -> tuple[Lesson, str]:
             lesson.topics.set(topics)
             changed = True
 
-        changed |= _sync_rows(KeyPoint, lesson, [{"text": text} for text in pack.key_points])
-        changed |= _sync_rows(
+        changed |= sync_rows(
+            KeyPoint, "lesson", lesson, [{"text": text} for text in pack.key_points]
+        )
+        changed |= sync_rows(
             LessonSection,
+            "lesson",
             lesson,
             [{"heading": s.heading, "anchor": s.anchor, "body": s.body} for s in pack.sections],
         )
-        changed |= _sync_rows(
+        changed |= sync_rows(
             ActionItem,
+            "lesson",
             lesson,
             # A blank link is derived on save; compare against the derived value.
             [

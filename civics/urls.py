@@ -11,6 +11,7 @@ content_patterns = [
 
 urlpatterns = [
     path("", include((content_patterns, "civics"))),
+    path("", include("quizzes.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

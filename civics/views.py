@@ -1,7 +1,9 @@
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_safe
+
+from quizzes.models import Attempt, Quiz
 
 from .models import Lesson, Topic
 
@@ -24,8 +26,30 @@ def topic_detail(request, slug):
 
 @require_safe
 def lesson_detail(request, slug):
-    lesson = get_object_or_404(Lesson.objects.visible_to(request.user).for_lesson_page(), slug=slug)
-    return render(request, "civics/lesson_detail.html", {"lesson": lesson})
+    quizzes = Quiz.objects.filter(is_published=True).annotate(
+        question_total=Count("questions", filter=Q(questions__is_published=True))
+    )
+    lesson = get_object_or_404(
+        Lesson.objects.visible_to(request.user)
+        .for_lesson_page()
+        .prefetch_related(Prefetch("quizzes", queryset=quizzes, to_attr="published_quizzes")),
+        slug=slug,
+    )
+    quiz = lesson.published_quizzes[0] if lesson.published_quizzes else None
+    in_progress = None
+    if quiz is not None:
+        from quizzes.views import learner_token
+
+        in_progress = (
+            Attempt.objects.owned_by(user=request.user, token=learner_token(request))
+            .filter(quiz=quiz, state=Attempt.State.IN_PROGRESS, retry_of__isnull=True)
+            .first()
+        )
+    return render(
+        request,
+        "civics/lesson_detail.html",
+        {"lesson": lesson, "quiz": quiz, "in_progress": in_progress},
+    )
 
 
 @require_GET

@@ -1,0 +1,361 @@
+import random
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from civics.markdown import render_inline, render_markdown
+from civics.models import Lesson, LessonSection
+
+
+class Quiz(models.Model):
+    class Mode(models.TextChoices):
+        PRACTICE = "practice", "Practice (feedback after each answer)"
+        EXAM = "exam", "Exam (feedback at the end)"
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="quizzes")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.PRACTICE)
+    pass_mark = models.PositiveSmallIntegerField(
+        default=70, validators=[MaxValueValidator(100)], help_text="Percent needed to pass."
+    )
+    shuffle_questions = models.BooleanField(default=False)
+    shuffle_choices = models.BooleanField(default=True)
+    question_count = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Draw this many questions at random from the pool; blank for all.",
+    )
+    time_limit_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    attempt_limit = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    is_published = models.BooleanField("published", default=False)
+
+    class Meta:
+        verbose_name_plural = "quizzes"
+        ordering = ["lesson", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return self.lesson.get_absolute_url() + "#quiz"
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def with_keys(self):
+        """Everything grading and review need, in a fixed number of queries."""
+        return self.select_related("section", "quiz__lesson").prefetch_related(
+            "choices", "accepted_answers", "numeric_answers", "pairs"
+        )
+
+
+class Question(models.Model):
+    class Type(models.TextChoices):
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Multiple response"
+        TRUE_FALSE = "true_false", "True / false"
+        SHORT = "short", "Short answer"
+        NUMERIC = "numeric", "Numeric"
+        MATCHING = "matching", "Matching"
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    type = models.CharField(max_length=12, choices=Type.choices, default=Type.SINGLE)
+    title = models.CharField(max_length=200, blank=True, help_text="Short name for educators.")
+    prompt = models.TextField(help_text="Markdown. Raw HTML is not rendered.")
+    prompt_html = models.TextField(editable=False, default="")
+    explanation = models.TextField(blank=True, help_text="Shown after answering. Markdown.")
+    explanation_html = models.TextField(editable=False, default="")
+    section = models.ForeignKey(
+        LessonSection,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        help_text="The passage of the lesson this question draws on.",
+    )
+    truth = models.BooleanField(null=True, blank=True, help_text="True/false questions only.")
+    feedback_right = models.TextField(blank=True)
+    feedback_wrong = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+    is_published = models.BooleanField("published", default=False)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title or self.prompt[:80]
+
+    def save(self, *args, **kwargs):
+        self.prompt_html = render_markdown(self.prompt)
+        self.explanation_html = render_markdown(self.explanation)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "prompt_html", "explanation_html"}
+        super().save(*args, **kwargs)
+
+
+def _public_id() -> str:
+    return secrets.token_hex(6)
+
+
+class Choice(models.Model):
+    """An option of a single-choice or multiple-response question.
+
+    ``fraction`` is the share of the question's point the choice earns: 1 for the right answer
+    of a single-choice question, GIFT weights (e.g. 0.5, -0.5) for multiple response.
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    # What the answer form posts: random, so neither the id order nor the creation order of
+    # choices (GIFT lists the right one first) hints at the answer.
+    public_id = models.CharField(max_length=12, unique=True, default=_public_id, editable=False)
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField(max_length=500)
+    text_html = models.CharField(max_length=1000, editable=False, default="")
+    fraction = models.FloatField(
+        default=0, validators=[MinValueValidator(-1), MaxValueValidator(1)]
+    )
+    feedback = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def save(self, *args, **kwargs):
+        self.text_html = render_inline(self.text)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "text_html"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_correct(self) -> bool:
+        return self.fraction > 0
+
+
+class AcceptedAnswer(models.Model):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="accepted_answers"
+    )
+    text = models.CharField(max_length=300)
+    fraction = models.FloatField(default=1, validators=[MinValueValidator(0), MaxValueValidator(1)])
+    feedback = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-fraction", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class NumericAnswer(models.Model):
+    """A value with a tolerance, or a range from ``low`` to ``high`` (inclusive)."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="numeric_answers")
+    value = models.FloatField(null=True, blank=True)
+    tolerance = models.FloatField(default=0, validators=[MinValueValidator(0)])
+    low = models.FloatField(null=True, blank=True)
+    high = models.FloatField(null=True, blank=True)
+    fraction = models.FloatField(default=1, validators=[MinValueValidator(0), MaxValueValidator(1)])
+    feedback = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-fraction", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__isnull=False, low__isnull=True, high__isnull=True)
+                | Q(
+                    value__isnull=True,
+                    low__isnull=False,
+                    high__isnull=False,
+                    low__lte=models.F("high"),
+                ),
+                name="numeric_value_or_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.value is None:
+            return f"{self.low:g}–{self.high:g}"
+        return f"{self.value:g}" + (f" ± {self.tolerance:g}" if self.tolerance else "")
+
+
+class MatchPair(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="pairs")
+    order = models.PositiveSmallIntegerField(default=0)
+    left = models.CharField(max_length=300)
+    right = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.left} → {self.right}"
+
+
+class AttemptQuerySet(models.QuerySet):
+    def owned_by(self, *, user, token: str):
+        """Attempts of the signed-in user, or of the anonymous session holding ``token``."""
+        if user.is_authenticated:
+            return self.filter(user=user)
+        if not token:
+            return self.none()
+        return self.filter(user__isnull=True, anonymous_token=token)
+
+
+class Attempt(models.Model):
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        FINISHED = "finished", "Finished"
+        ABANDONED = "abandoned", "Abandoned"
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attempts",
+    )
+    anonymous_token = models.CharField(max_length=64, blank=True, db_index=True)
+    mode = models.CharField(max_length=10, choices=Quiz.Mode.choices)
+    retry_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="retries",
+        help_text="Set on a 'practise what I missed' attempt.",
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.IN_PROGRESS)
+    seed = models.PositiveIntegerField(help_text="Fixes the choice order of this attempt.")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateTimeField(null=True, blank=True)
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(anonymous_token=""),
+                name="attempt_has_owner",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="finished") | Q(finished_at__isnull=False),
+                name="finished_attempt_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "quiz", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:attempt", args=[self.pk])
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.state == self.State.IN_PROGRESS
+
+    @property
+    def is_practice(self) -> bool:
+        return self.mode == Quiz.Mode.PRACTICE
+
+    def is_overdue(self, now) -> bool:
+        return self.deadline is not None and now >= self.deadline
+
+    def finish(self, now) -> bool:
+        """Finish once: True for the call that finished it, False if it already was."""
+        done = Attempt.objects.filter(pk=self.pk, state=self.State.IN_PROGRESS).update(
+            state=self.State.FINISHED, finished_at=now
+        )
+        if done:
+            self.state, self.finished_at = self.State.FINISHED, now
+        return bool(done)
+
+    def choice_order(self, question: Question, choices: list) -> list:
+        """The choices of ``question`` in this attempt's fixed order."""
+        if not self.quiz.shuffle_choices or question.type == Question.Type.TRUE_FALSE:
+            return list(choices)
+        shuffled = list(choices)
+        random.Random(f"{self.seed}:{question.pk}").shuffle(shuffled)
+        return shuffled
+
+
+class Slot(models.Model):
+    """A question's place in an attempt, fixed at start, and its sequence token.
+
+    ``sequence`` counts the submissions accepted for this question (Moodle's sequence check):
+    a form carries the value it was rendered with, so a stale or replayed POST is refused.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="slots")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="slots")
+    position = models.PositiveSmallIntegerField()
+    sequence = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "position"], name="unique_slot_position"),
+            models.UniqueConstraint(fields=["attempt", "question"], name="unique_slot_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}:{self.position}"
+
+
+class Answer(models.Model):
+    """What a learner gave for one question of one attempt, and what it earned."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    text = models.CharField(max_length=500, blank=True, help_text="Short answer or number.")
+    truth = models.BooleanField(null=True, blank=True)
+    choices = models.ManyToManyField(Choice, blank=True, related_name="answers")
+    points = models.FloatField(validators=[MinValueValidator(0), MaxValueValidator(1)])
+    is_correct = models.BooleanField()
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="one_answer_per_question"),
+            models.CheckConstraint(
+                condition=Q(points__gte=0) & Q(points__lte=1), name="answer_points_0_to_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}/{self.question_id}: {self.points:g}"
+
+
+class MatchResponse(models.Model):
+    """The right-hand item a learner matched with one pair's left-hand item."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="matches")
+    pair = models.ForeignKey(MatchPair, on_delete=models.CASCADE, related_name="responses")
+    given = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "pair"], name="one_match_per_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pair.left} → {self.given}"

@@ -1,0 +1,263 @@
+"""Write use cases of the quiz flow. Each runs inside ``transaction.atomic()``.
+
+The server alone decides: which questions an attempt holds and in what order (fixed at start),
+whether a submission is current (the slot's sequence token), whether the deadline has passed,
+and what an answer earns (``quizzes.grading`` on the stored keys). The score of an attempt is
+always computed from its answers (``scoring.attempt_score``); no running counter is kept.
+"""
+
+import random
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from . import grading
+from .models import Answer, Attempt, MatchResponse, Question, Quiz, Slot
+
+
+class QuizError(Exception):
+    """A request the quiz rules refuse; ``status`` is the HTTP status to answer with."""
+
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class AttemptLimitReached(QuizError):
+    status = 403
+
+
+class StaleSubmission(QuizError):
+    status = 409
+
+
+class AttemptClosed(QuizError):
+    status = 409
+
+
+class DeadlinePassed(QuizError):
+    status = 409
+
+
+class NothingToPractise(QuizError):
+    status = 400
+
+
+@dataclass(frozen=True)
+class Given:
+    """A learner's answer to one question, already checked against that question's options."""
+
+    choice_ids: tuple[int, ...] = ()
+    text: str = ""
+    truth: bool | None = None
+    matches: tuple[tuple[int, str], ...] = ()  # (pair id, right-hand text chosen)
+
+    @property
+    def is_blank(self) -> bool:
+        return not (self.choice_ids or self.text.strip() or self.truth is not None or self.matches)
+
+
+def grade(question: Question, given: Given) -> grading.Outcome:
+    """Grade ``given`` against the stored keys of ``question`` (prefetched)."""
+    kind = Question.Type
+    if question.type == kind.SINGLE:
+        keys = [grading.ChoiceKey(c.pk, c.fraction) for c in question.choices.all()]
+        return grading.grade_single(keys, given.choice_ids[0] if given.choice_ids else None)
+    if question.type == kind.MULTIPLE:
+        keys = [grading.ChoiceKey(c.pk, c.fraction) for c in question.choices.all()]
+        return grading.grade_multiple(keys, set(given.choice_ids))
+    if question.type == kind.TRUE_FALSE:
+        return grading.grade_true_false(bool(question.truth), given.truth)
+    if question.type == kind.SHORT:
+        accepted = [
+            grading.AcceptedAnswer(a.text, a.fraction) for a in question.accepted_answers.all()
+        ]
+        return grading.grade_short(accepted, given.text)
+    if question.type == kind.NUMERIC:
+        answers = [
+            grading.NumericAnswer(
+                value=n.value, tolerance=n.tolerance, low=n.low, high=n.high, fraction=n.fraction
+            )
+            for n in question.numeric_answers.all()
+        ]
+        return grading.grade_numeric(answers, given.text)
+    if question.type == kind.MATCHING:
+        pairs = [grading.MatchPair(p.pk, p.left, p.right) for p in question.pairs.all()]
+        return grading.grade_matching(pairs, dict(given.matches))
+    raise ValueError(f"unknown question type {question.type!r}")
+
+
+def _attempts_used(quiz: Quiz, *, user, token: str) -> int:
+    return (
+        Attempt.objects.owned_by(user=user, token=token)
+        .filter(quiz=quiz, retry_of__isnull=True)
+        .count()
+    )
+
+
+def start_attempt(
+    *, quiz: Quiz, user, token: str, now, rng: random.Random | None = None
+) -> Attempt:
+    """Resume the owner's attempt in progress, or start a new one with its order fixed."""
+    rng = rng or random.SystemRandom()
+    with transaction.atomic():
+        owned = Attempt.objects.owned_by(user=user, token=token).select_for_update()
+        current = owned.filter(quiz=quiz, state=Attempt.State.IN_PROGRESS, retry_of__isnull=True)
+        current = current.order_by("-started_at").first()
+        if current is not None:
+            if current.is_overdue(now):
+                current.finish(now)
+            else:
+                return current
+        if (
+            quiz.attempt_limit
+            and _attempts_used(quiz, user=user, token=token) >= quiz.attempt_limit
+        ):
+            raise AttemptLimitReached(
+                f"You have used all {quiz.attempt_limit} attempts allowed for this quiz."
+            )
+        questions = list(quiz.questions.published().values_list("pk", flat=True))
+        if not questions:
+            raise QuizError("This quiz has no published questions yet.")
+        if quiz.shuffle_questions or quiz.question_count:
+            rng.shuffle(questions)
+        if quiz.question_count:
+            questions = questions[: quiz.question_count]
+            if not quiz.shuffle_questions:
+                order = {
+                    pk: i
+                    for i, pk in enumerate(quiz.questions.published().values_list("pk", flat=True))
+                }
+                questions.sort(key=order.__getitem__)
+        return _create_attempt(
+            quiz=quiz,
+            user=user,
+            token=token,
+            mode=quiz.mode,
+            question_ids=questions,
+            now=now,
+            rng=rng,
+            deadline_minutes=quiz.time_limit_minutes,
+        )
+
+
+def _create_attempt(
+    *, quiz, user, token, mode, question_ids, now, rng, deadline_minutes, retry_of=None
+):
+    from datetime import timedelta
+
+    attempt = Attempt.objects.create(
+        quiz=quiz,
+        user=user if user.is_authenticated else None,
+        anonymous_token="" if user.is_authenticated else token,
+        mode=mode,
+        retry_of=retry_of,
+        seed=rng.randrange(1, 2**31),
+        started_at=now,
+        deadline=now + timedelta(minutes=deadline_minutes) if deadline_minutes else None,
+    )
+    Slot.objects.bulk_create(
+        Slot(attempt=attempt, question_id=pk, position=index)
+        for index, pk in enumerate(question_ids, start=1)
+    )
+    return attempt
+
+
+def practise_missed(*, attempt: Attempt, user, token: str, now, rng=None) -> Attempt:
+    """Start a practice attempt over the questions ``attempt`` did not get fully right."""
+    rng = rng or random.SystemRandom()
+    with transaction.atomic():
+        right = set(attempt.answers.filter(is_correct=True).values_list("question_id", flat=True))
+        missed = [
+            slot.question_id
+            for slot in attempt.slots.filter(question__is_published=True).order_by("position")
+            if slot.question_id not in right
+        ]
+        if not missed:
+            raise NothingToPractise("You got every question right: there is nothing to practise.")
+        return _create_attempt(
+            quiz=attempt.quiz,
+            user=user,
+            token=token,
+            mode=Quiz.Mode.PRACTICE,
+            question_ids=missed,
+            now=now,
+            rng=rng,
+            deadline_minutes=None,
+            retry_of=attempt,
+        )
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def submit_answer(
+    *, attempt: Attempt, slot: Slot, question: Question, given: Given, sequence: int, now
+) -> Answer:
+    """Store the learner's answer to one question of an attempt, graded, exactly once.
+
+    Refuses a finished attempt, a submission after the deadline (which also finishes the
+    attempt), a stale or replayed form (its ``sequence`` is not the slot's current one) and, in
+    practice mode, a second answer to a question already answered.
+    """
+    with transaction.atomic():
+        # Lock the slot row: two identical POSTs racing each other queue here, and the second
+        # then sees the bumped sequence and is refused.
+        locked = Slot.objects.select_for_update().select_related("attempt").get(pk=slot.pk)
+        current = locked.attempt
+        if current.state != Attempt.State.IN_PROGRESS:
+            raise AttemptClosed("This attempt is finished; its answers can no longer change.")
+        if current.is_overdue(now):
+            current.finish(now)
+            raise DeadlinePassed(
+                "Time is up: this answer arrived after the deadline and was not counted."
+            )
+        if locked.sequence != sequence:
+            raise StaleSubmission(
+                "This page was out of date — the question had already been answered from another "
+                "tab or by a repeated click. Nothing was changed; here is the current state."
+            )
+        existing = Answer.objects.filter(attempt=current, question=question).first()
+        if existing is not None and current.is_practice:
+            raise StaleSubmission("You have already answered this question in practice mode.")
+        outcome = grade(question, given)
+        values = {
+            "text": given.text[:500],
+            "truth": given.truth,
+            "points": outcome.fraction,
+            "is_correct": outcome.correct,
+            "answered_at": now,
+        }
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    answer = Answer.objects.create(attempt=current, question=question, **values)
+            except IntegrityError:
+                raise StaleSubmission(
+                    "This question was just answered. Nothing was changed."
+                ) from None
+        else:
+            answer = existing
+            for name, value in values.items():
+                setattr(answer, name, value)
+            answer.save(update_fields=list(values))
+            answer.matches.all().delete()
+        answer.choices.set(given.choice_ids)
+        if given.matches:
+            MatchResponse.objects.bulk_create(
+                MatchResponse(answer=answer, pair_id=pair_id, given=text)
+                for pair_id, text in given.matches
+            )
+        Slot.objects.filter(pk=locked.pk).update(sequence=locked.sequence + 1)
+        slot.sequence = locked.sequence + 1
+        return answer
+
+
+def finish_attempt(*, attempt: Attempt, now) -> bool:
+    """Finish the attempt once; a second call changes nothing and returns False."""
+    with transaction.atomic():
+        return attempt.finish(now)

@@ -1,0 +1,280 @@
+"""The learner's path through a quiz. One set of views for anonymous and signed-in learners:
+an attempt belongs to an account or to the anonymous session's learner token."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from . import services
+from .forms import AnswerForm, initial_for
+from .models import Attempt, Question, Quiz
+from .scoring import review_rows, summarize
+
+TOKEN_KEY = "learner_token"
+
+
+def learner_token(request, *, create: bool = False) -> str:
+    """The anonymous learner's token, kept in the session (it survives login's key cycling)."""
+    token = request.session.get(TOKEN_KEY, "")
+    if not token and create:
+        token = request.session[TOKEN_KEY] = services.new_token()
+    return token
+
+
+def _attempt_for(request, pk: int) -> Attempt:
+    """The attempt if it belongs to this learner; 404 for anyone else's."""
+    attempts = Attempt.objects.owned_by(user=request.user, token=learner_token(request))
+    return get_object_or_404(attempts.select_related("quiz__lesson"), pk=pk)
+
+
+def _redirect(request, url: str):
+    """Real navigation: a client redirect for htmx, a 303 otherwise."""
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _refused(request, error: services.QuizError, *, back: str):
+    return render(
+        request,
+        "quizzes/refused.html",
+        {"message": error.message, "back": back},
+        status=error.status,
+    )
+
+
+def _question_url(attempt: Attempt, position: int) -> str:
+    return reverse("quizzes:question", args=[attempt.pk, position])
+
+
+@require_POST
+def start(request, slug):
+    quiz = get_object_or_404(
+        Quiz.objects.select_related("lesson"),
+        slug=slug,
+        is_published=True,
+        lesson__status="published",
+    )
+    token = learner_token(request, create=not request.user.is_authenticated)
+    try:
+        attempt = services.start_attempt(
+            quiz=quiz, user=request.user, token=token, now=timezone.now()
+        )
+    except services.QuizError as error:
+        return _refused(request, error, back=quiz.lesson.get_absolute_url())
+    return _redirect(request, attempt.get_absolute_url())
+
+
+@require_http_methods(["GET", "HEAD"])
+def attempt_detail(request, pk):
+    attempt = _attempt_for(request, pk)
+    if not attempt.is_in_progress:
+        return redirect("quizzes:result", attempt.pk)
+    return redirect(_question_url(attempt, _current_position(attempt)))
+
+
+def _current_position(attempt: Attempt) -> int:
+    """Where the learner is: the first question without an answer (the summary when none)."""
+    answered = attempt.answers.values("question_id")
+    slot = attempt.slots.exclude(question_id__in=answered).order_by("position").first()
+    if slot is None:
+        return attempt.slots.count()
+    return slot.position
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def question(request, pk, position):
+    attempt = _attempt_for(request, pk)
+    now = timezone.now()
+    if not attempt.is_in_progress:
+        return _redirect(request, reverse("quizzes:result", args=[attempt.pk]))
+    if attempt.is_overdue(now):
+        services.finish_attempt(attempt=attempt, now=now)
+        messages.warning(
+            request, "Time is up. Your attempt was finished with the answers you gave."
+        )
+        return _redirect(request, reverse("quizzes:result", args=[attempt.pk]))
+
+    slots = list(attempt.slots.all())
+    slot = next((s for s in slots if s.position == position), None)
+    if slot is None:
+        raise Http404("No such question in this attempt.")
+    question = Question.objects.with_keys().get(pk=slot.question_id)
+    answers = {a.question_id: a for a in attempt.answers.prefetch_related("choices", "matches")}
+    answer = answers.get(question.pk)
+
+    if attempt.is_practice and answer is None:
+        current = next((s.position for s in slots if s.question_id not in answers), None)
+        if current is not None and position != current:
+            # Practice mode goes in order: the server, not the URL, decides the current question.
+            return _redirect(request, _question_url(attempt, current))
+
+    status = 200
+    error_message = ""
+    if request.method == "POST":
+        form = AnswerForm(request.POST, attempt=attempt, question=question)
+        going = request.POST.get("go", "")
+        if not attempt.is_practice and going and not _has_answer(request.POST, form):
+            return _navigate(request, attempt, slots, position, going)
+        if form.is_valid():
+            try:
+                answer = services.submit_answer(
+                    attempt=attempt,
+                    slot=slot,
+                    question=question,
+                    given=form.given(),
+                    sequence=form.cleaned_data["seq"],
+                    now=timezone.now(),
+                )
+            except services.DeadlinePassed as error:
+                messages.warning(request, error.message)
+                return _redirect(request, reverse("quizzes:result", args=[attempt.pk]))
+            except services.QuizError as error:
+                status, error_message = error.status, error.message
+                slot.refresh_from_db(fields=["sequence"])
+                answer = (
+                    attempt.answers.prefetch_related("choices", "matches")
+                    .filter(question=question)
+                    .first()
+                )
+            else:
+                answers[question.pk] = answer
+                if not attempt.is_practice:
+                    return _navigate(request, attempt, slots, position, going or "next")
+                if not request.htmx:
+                    return redirect(_question_url(attempt, position))
+        else:
+            status = 400
+        if status != 400:
+            form = _form(attempt, question, slot, answer)
+    else:
+        form = _form(attempt, question, slot, answer)
+
+    context = _question_context(attempt, slots, slot, question, answers, form, now)
+    context["error_message"] = error_message
+    template = "quizzes/question.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#question-panel"
+    return render(request, template, context, status=status)
+
+
+def _form(attempt, question, slot, answer) -> AnswerForm:
+    initial = {"seq": slot.sequence, **initial_for(question, answer)}
+    return AnswerForm(initial=initial, attempt=attempt, question=question)
+
+
+def _has_answer(data, form: AnswerForm) -> bool:
+    return any(
+        any(value.strip() for value in data.getlist(name)) for name in form.fields if name != "seq"
+    )
+
+
+def _navigate(request, attempt, slots, position, going):
+    last = len(slots)
+    if going == "prev" and position > 1:
+        return _redirect(request, _question_url(attempt, position - 1))
+    if going == "next" and position < last:
+        return _redirect(request, _question_url(attempt, position + 1))
+    if going.isdigit() and 1 <= int(going) <= last:
+        return _redirect(request, _question_url(attempt, int(going)))
+    return _redirect(request, reverse("quizzes:summary", args=[attempt.pk]))
+
+
+def _question_context(attempt, slots, slot, question, answers, form, now):
+    answer = answers.get(question.pk)
+    total = len(slots)
+    next_slot = next((s for s in slots if s.position > slot.position), None)
+    show_feedback = attempt.is_practice and answer is not None
+    return {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "lesson": attempt.quiz.lesson,
+        "slot": slot,
+        "question": question,
+        "form": form,
+        "answer": answer,
+        "show_feedback": show_feedback,
+        "review": review_rows([(slot, question, answer)])[0] if show_feedback else None,
+        "total": total,
+        "answered_count": len(answers),
+        "nav": [(s.position, s.question_id in answers) for s in slots],
+        "next_url": _question_url(attempt, next_slot.position) if next_slot else "",
+        "is_last": next_slot is None,
+        "seconds_left": (
+            max(0, int((attempt.deadline - now).total_seconds())) if attempt.deadline else None
+        ),
+    }
+
+
+@require_http_methods(["GET", "HEAD"])
+def summary(request, pk):
+    attempt = _attempt_for(request, pk)
+    if not attempt.is_in_progress:
+        return redirect("quizzes:result", attempt.pk)
+    slots = list(attempt.slots.select_related("question"))
+    answered = set(attempt.answers.values_list("question_id", flat=True))
+    rows = [(s, s.question_id in answered) for s in slots]
+    unanswered = [s.position for s, done in rows if not done]
+    return render(
+        request,
+        "quizzes/summary.html",
+        {"attempt": attempt, "quiz": attempt.quiz, "rows": rows, "unanswered": unanswered},
+    )
+
+
+@require_POST
+def finish(request, pk):
+    attempt = _attempt_for(request, pk)
+    services.finish_attempt(attempt=attempt, now=timezone.now())
+    return _redirect(request, reverse("quizzes:result", args=[attempt.pk]))
+
+
+@require_http_methods(["GET", "HEAD"])
+def result(request, pk):
+    attempt = _attempt_for(request, pk)
+    if attempt.is_in_progress and not attempt.is_overdue(timezone.now()):
+        return redirect("quizzes:attempt", attempt.pk)
+    if attempt.is_in_progress:
+        services.finish_attempt(attempt=attempt, now=timezone.now())
+    slots = list(
+        attempt.slots.select_related("question__section__lesson").prefetch_related(
+            "question__choices",
+            "question__accepted_answers",
+            "question__numeric_answers",
+            "question__pairs",
+        )
+    )
+    answers = {a.question_id: a for a in attempt.answers.prefetch_related("choices", "matches")}
+    rows = review_rows([(s, s.question, answers.get(s.question_id)) for s in slots])
+    return render(
+        request,
+        "quizzes/result.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "lesson": attempt.quiz.lesson,
+            "score": summarize(attempt, rows),
+            "rows": rows,
+        },
+    )
+
+
+@require_POST
+def practise_missed(request, pk):
+    attempt = _attempt_for(request, pk)
+    if attempt.is_in_progress:
+        return _redirect(request, attempt.get_absolute_url())
+    try:
+        practice = services.practise_missed(
+            attempt=attempt,
+            user=request.user,
+            token=learner_token(request),
+            now=timezone.now(),
+        )
+    except services.QuizError as error:
+        return _refused(request, error, back=reverse("quizzes:result", args=[attempt.pk]))
+    return _redirect(request, practice.get_absolute_url())
