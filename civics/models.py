@@ -1,6 +1,7 @@
 import math
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q
@@ -258,3 +259,42 @@ class ActionItem(models.Model):
         if scheme == "mailto":
             return rest
         return rest.removeprefix("//").removeprefix("www.").rstrip("/")
+
+
+class ActionTickQuerySet(models.QuerySet):
+    def for_user(self, user) -> "ActionTickQuerySet":
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+
+class ActionTick(models.Model):
+    """A learner has done one action of a lesson's checklist."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="action_ticks"
+    )
+    action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="ticks")
+    note = models.CharField(max_length=280, blank=True)
+    ticked_at = models.DateTimeField()
+
+    objects = ActionTickQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-ticked_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "action"], name="one_tick_per_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ✓ {self.action_id}"
+
+
+class LearnerProfile(models.Model):
+    """Per-account preferences; the time zone decides where a learner's day starts."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_profile"
+    )
+    time_zone = models.CharField(max_length=64, default="UTC")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.time_zone})"

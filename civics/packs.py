@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.text import slugify
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -32,6 +34,7 @@ class TopicSpec:
     slug: str
     name: str
     emoji: str = ""
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,7 @@ class LessonPack:
     actions: tuple[ActionSpec, ...]
     sections: tuple[SectionSpec, ...]
     quiz: QuizSpec | None = None
+    slug_line: int = field(default=0, compare=False)
 
 
 class _Mapping(dict):
@@ -112,6 +116,9 @@ def _construct_mapping(loader, node):
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay text so that an impossible one (2025-13-45) is reported with its line by
+# _Reader.date instead of escaping from PyYAML as a bare ValueError.
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
 class _Reader:
@@ -299,6 +306,7 @@ def parse_lesson_file(path: Path) -> LessonPack:
                 slug=topic_slug,
                 name=read.text(topic, "name", max_length=80),
                 emoji=read.text(topic, "emoji", required=False, max_length=16),
+                line=topic.line + read.offset,
             )
         )
 
@@ -318,8 +326,13 @@ def parse_lesson_file(path: Path) -> LessonPack:
         )
         if not source.author and not source.outlet:
             raise read.error(raw.line, "'source' needs an 'author', an 'outlet', or both.")
-        if source.url and not source.url.startswith(("https://", "http://")):
-            raise read.error(read.line_of(raw, "url"), "the source 'url' must start with https://.")
+        if source.url:
+            try:
+                URLValidator(schemes=["http", "https"])(source.url)
+            except ValidationError:
+                raise read.error(
+                    read.line_of(raw, "url"), "the source 'url' must be a web address (https://…)."
+                ) from None
 
     actions = []
     for item in read.items(root, "actions", required=False):
@@ -375,4 +388,5 @@ def parse_lesson_file(path: Path) -> LessonPack:
         actions=tuple(actions),
         sections=split_sections(path, body, body_line),
         quiz=quiz,
+        slug_line=read.line_of(root, "slug") + read.offset,
     )

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from .links import derive_link
-from .models import ActionItem, KeyPoint, Lesson, LessonSection, Source, Topic
+from .models import ActionItem, ActionTick, KeyPoint, Lesson, LessonSection, Source, Topic
 from .packs import LessonPack
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -19,11 +19,15 @@ def assign(obj, values: dict) -> bool:
     return changed
 
 
-def sync_rows(model, parent_field: str, parent, wanted: list[dict], *, ordered=True) -> bool:
-    """Make ``parent``'s rows of ``model`` equal ``wanted``, matched by position.
+def sync_rows(
+    model, parent_field: str, parent, wanted: list[dict], *, ordered=True, key: str | None = None
+) -> bool:
+    """Make ``parent``'s rows of ``model`` equal ``wanted``; say whether anything changed.
 
     Rows are updated in place rather than replaced so whatever points at them (a learner's
-    ticked action or chosen answer, a question's section) keeps pointing at the same row.
+    ticked action or chosen answer, a question's section) keeps pointing at the same row. They
+    are matched by ``key`` when given (a field unique within the parent, such as a section's
+    anchor, so reordering never collides with the constraint), otherwise by position.
     """
     existing = list(
         model.objects.filter(**{parent_field: parent}).order_by(
@@ -31,6 +35,25 @@ def sync_rows(model, parent_field: str, parent, wanted: list[dict], *, ordered=T
         )
     )
     changed = False
+    if key is not None:
+        by_key = {getattr(row, key): row for row in existing}
+        keep = {values[key] for values in wanted}
+        for row in existing:
+            if getattr(row, key) not in keep:
+                row.delete()
+                changed = True
+        existing = []
+        for order, values in enumerate(wanted, start=1):
+            values = {**values, "order": order} if ordered else values
+            row = by_key.get(values[key])
+            if row is None:
+                row = model(**{parent_field: parent}, **values)
+            elif not assign(row, values):
+                continue
+            row.full_clean(exclude=[parent_field])
+            row.save()
+            changed = True
+        return changed
     for order, values in enumerate(wanted, start=1):
         if ordered:
             values = {**values, "order": order}
@@ -121,6 +144,7 @@ def save_lesson_pack(*, pack: LessonPack) -> tuple[Lesson, str]:
             "lesson",
             lesson,
             [{"heading": s.heading, "anchor": s.anchor, "body": s.body} for s in pack.sections],
+            key="anchor",
         )
         changed |= sync_rows(
             ActionItem,
@@ -134,3 +158,93 @@ def save_lesson_pack(*, pack: LessonPack) -> tuple[Lesson, str]:
         )
         lesson.update_reading_time()
         return lesson, CREATED if created else (UPDATED if changed else UNCHANGED)
+
+
+# --- Checklists -------------------------------------------------------------------------
+SESSION_TICKS = "action_ticks"
+"""Anonymous learners' ticks live in the session as {action id: {"note": str, "at": iso time}}."""
+
+
+def set_tick(*, user, action: ActionItem, done: bool, note: str, now) -> ActionTick | None:
+    """Tick (with an optional note) or untick one action for a signed-in learner."""
+    with transaction.atomic():
+        if not done:
+            ActionTick.objects.filter(user=user, action=action).delete()
+            return None
+        tick, created = ActionTick.objects.get_or_create(
+            user=user, action=action, defaults={"note": note, "ticked_at": now}
+        )
+        if not created and tick.note != note:
+            tick.note = note
+            tick.save(update_fields=["note"])
+        return tick
+
+
+def set_session_tick(session, *, action: ActionItem, done: bool, note: str, now) -> None:
+    ticks = dict(session.get(SESSION_TICKS, {}))
+    key = str(action.pk)
+    if done:
+        previous = ticks.get(key, {})
+        ticks[key] = {"note": note, "at": previous.get("at", now.isoformat())}
+    else:
+        ticks.pop(key, None)
+    session[SESSION_TICKS] = ticks
+
+
+def adopt_anonymous_progress(*, user, token: str, session_ticks: dict, now) -> dict:
+    """Give ``user`` the attempts and ticks made anonymously in this browser session.
+
+    Nothing is lost and nothing doubled: attempts move over whole (their answers with them);
+    a tick the account already has keeps its time, and its note unless it had none. When the
+    account and the session both have an attempt in progress on the same quiz, the older one is
+    marked abandoned, so "resume" has one answer.
+    """
+    from datetime import datetime
+
+    from quizzes.models import Attempt
+    from quizzes.services import record_review_answers
+
+    with transaction.atomic():
+        adopted = (
+            list(
+                Attempt.objects.select_for_update().filter(user__isnull=True, anonymous_token=token)
+            )
+            if token
+            else []
+        )
+        ids = [attempt.pk for attempt in adopted]
+        Attempt.objects.filter(pk__in=ids).update(user=user, anonymous_token="")
+        in_progress = Attempt.objects.filter(
+            user=user, state=Attempt.State.IN_PROGRESS, retry_of__isnull=True, is_review=False
+        ).order_by("quiz_id", "-started_at")
+        seen = set()
+        for attempt in in_progress:
+            if attempt.quiz_id in seen:
+                Attempt.objects.filter(pk=attempt.pk).update(state=Attempt.State.ABANDONED)
+            seen.add(attempt.quiz_id)
+        record_review_answers(user=user, attempt_ids=ids)
+
+        ticks = 0
+        valid = {
+            a.pk: a
+            for a in ActionItem.objects.filter(
+                pk__in=[int(k) for k in session_ticks if k.isdigit()]
+            )
+        }
+        for key, data in session_ticks.items():
+            action = valid.get(int(key)) if key.isdigit() else None
+            if action is None:
+                continue
+            note = str(data.get("note", ""))[:280]
+            try:
+                at = datetime.fromisoformat(data.get("at", ""))
+            except (TypeError, ValueError):
+                at = now
+            tick, created = ActionTick.objects.get_or_create(
+                user=user, action=action, defaults={"note": note, "ticked_at": at}
+            )
+            if not created and note and not tick.note:
+                tick.note = note
+                tick.save(update_fields=["note"])
+            ticks += created
+        return {"attempts": len(ids), "ticks": ticks}

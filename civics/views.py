@@ -10,9 +10,13 @@ from .models import Lesson, Topic
 
 @require_safe
 def home(request):
-    topics = Topic.objects.annotate(
-        lesson_count=Count("lessons", filter=Q(lessons__status=Lesson.Status.PUBLISHED))
-    ).filter(lesson_count__gt=0)
+    topics = (
+        Topic.objects.annotate(
+            lesson_count=Count("lessons", filter=Q(lessons__status=Lesson.Status.PUBLISHED))
+        )
+        .filter(lesson_count__gt=0)
+        .order_by("name")
+    )
     lessons = Lesson.objects.published().for_cards()
     return render(request, "civics/home.html", {"topics": topics, "lessons": lessons})
 

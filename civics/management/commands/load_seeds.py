@@ -41,26 +41,40 @@ class Command(BaseCommand):
                 raise CommandError(f"{exc} Nothing was saved.") from None
 
         seen: dict[str, Path] = {}
+        topics: dict[str, tuple] = {}
         for folder, pack in parsed:
+            here = folder / "lesson.md"
             if pack.slug in seen:
                 raise CommandError(
-                    f"{folder / 'lesson.md'}: slug {pack.slug!r} is also used by "
+                    f"{here}:{pack.slug_line}: slug {pack.slug!r} is also used by "
                     f"{seen[pack.slug] / 'lesson.md'}. Nothing was saved."
                 )
             seen[pack.slug] = folder
+            for topic in pack.topics:
+                first = topics.setdefault(topic.slug, (topic, here))
+                if (first[0].name, first[0].emoji) != (topic.name, topic.emoji):
+                    raise CommandError(
+                        f"{here}:{topic.line}: topic {topic.slug!r} is named "
+                        f"{topic.emoji} {topic.name!r} here but {first[0].emoji} "
+                        f"{first[0].name!r} in {first[1]}; use one name. Nothing was saved."
+                    )
 
         report = []
         try:
             with transaction.atomic():
                 for folder, pack in parsed:
-                    lesson, status = save_lesson_pack(pack=pack)
-                    report.append((lesson.slug, "lesson", status))
-                    for extra in _pack_extras():
-                        report.extend(extra(folder=Path(folder), pack=pack, lesson=lesson))
+                    try:
+                        lesson, status = save_lesson_pack(pack=pack)
+                        report.append((lesson.slug, "lesson", status))
+                    except ValidationError as exc:
+                        raise PackError(Path(folder) / "lesson.md", 1, _messages(exc)) from None
+                    for extra, filename in _pack_extras():
+                        try:
+                            report.extend(extra(folder=Path(folder), pack=pack, lesson=lesson))
+                        except ValidationError as exc:
+                            raise PackError(Path(folder) / filename, 1, _messages(exc)) from None
         except PackError as exc:
             raise CommandError(f"{exc} Nothing was saved.") from None
-        except ValidationError as exc:
-            raise CommandError(f"{_messages(exc)} Nothing was saved.") from None
 
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         for slug, what, status in report:
@@ -77,7 +91,7 @@ def _pack_extras():
     """Loaders for the rest of a pack, registered by other apps (the quiz in quiz.gift)."""
     from quizzes.packs import load_quiz_pack
 
-    return [load_quiz_pack]
+    return [(load_quiz_pack, "quiz.gift")]
 
 
 def _messages(exc: ValidationError) -> str:
