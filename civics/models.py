@@ -298,3 +298,21 @@ class LearnerProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.time_zone})"
+
+
+class LessonRead(models.Model):
+    """A signed-in learner opened the lesson (its "read" status on the dashboard)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_reads"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="reads")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="one_read_per_lesson"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.lesson_id}"

@@ -4,7 +4,8 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from civics.markdown import render_inline, render_markdown
@@ -208,6 +209,24 @@ class MatchPair(models.Model):
 
 
 class AttemptQuerySet(models.QuerySet):
+    def with_score(self):
+        """Annotate ``points_total`` (sum of answer points) and ``slot_total`` (questions)."""
+        points = (
+            Answer.objects.filter(attempt=OuterRef("pk"))
+            .values("attempt")
+            .annotate(total=Sum("points"))
+            .values("total")
+        )
+        slots = (
+            Slot.objects.filter(attempt=OuterRef("pk"))
+            .values("attempt")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return self.annotate(
+            points_total=Coalesce(Subquery(points), Value(0.0)), slot_total=Subquery(slots)
+        )
+
     def owned_by(self, *, user, token: str):
         """Attempts of the signed-in user, or of the anonymous session holding ``token``."""
         if user.is_authenticated:
@@ -233,6 +252,9 @@ class Attempt(models.Model):
     )
     anonymous_token = models.CharField(max_length=64, blank=True, db_index=True)
     mode = models.CharField(max_length=10, choices=Quiz.Mode.choices)
+    is_review = models.BooleanField(
+        default=False, help_text="A review session over questions due in the learner's queue."
+    )
     retry_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -359,3 +381,39 @@ class MatchResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pair.left} → {self.given}"
+
+
+class ReviewItemQuerySet(models.QuerySet):
+    def due(self, now):
+        return self.filter(due_at__lte=now, question__is_published=True)
+
+
+class ReviewItem(models.Model):
+    """A question in a learner's review queue (Leitner box and when it is due)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_items"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_items")
+    box = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    due_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    objects = ReviewItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "question"], name="one_review_item_per_question"
+            ),
+            models.CheckConstraint(
+                condition=Q(box__gte=1) & Q(box__lte=5), name="review_box_1_to_5"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}/{self.question_id} box {self.box}"

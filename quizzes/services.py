@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from . import grading
-from .models import Answer, Attempt, MatchResponse, Question, Quiz, Slot
+from . import grading, leitner
+from .models import Answer, Attempt, MatchResponse, Question, Quiz, ReviewItem, Slot
 
 
 class QuizError(Exception):
@@ -93,7 +93,7 @@ def grade(question: Question, given: Given) -> grading.Outcome:
 def _attempts_used(quiz: Quiz, *, user, token: str) -> int:
     return (
         Attempt.objects.owned_by(user=user, token=token)
-        .filter(quiz=quiz, retry_of__isnull=True)
+        .filter(quiz=quiz, retry_of__isnull=True, is_review=False)
         .count()
     )
 
@@ -105,7 +105,9 @@ def start_attempt(
     rng = rng or random.SystemRandom()
     with transaction.atomic():
         owned = Attempt.objects.owned_by(user=user, token=token).select_for_update()
-        current = owned.filter(quiz=quiz, state=Attempt.State.IN_PROGRESS, retry_of__isnull=True)
+        current = owned.filter(
+            quiz=quiz, state=Attempt.State.IN_PROGRESS, retry_of__isnull=True, is_review=False
+        )
         current = current.order_by("-started_at").first()
         if current is not None:
             if current.is_overdue(now):
@@ -254,6 +256,10 @@ def submit_answer(
             )
         Slot.objects.filter(pk=locked.pk).update(sequence=locked.sequence + 1)
         slot.sequence = locked.sequence + 1
+        if current.user_id:
+            update_review(
+                user_id=current.user_id, question_id=question.pk, correct=outcome.correct, now=now
+            )
         return answer
 
 
@@ -261,3 +267,78 @@ def finish_attempt(*, attempt: Attempt, now) -> bool:
     """Finish the attempt once; a second call changes nothing and returns False."""
     with transaction.atomic():
         return attempt.finish(now)
+
+
+# --- Review queue ------------------------------------------------------------------------
+
+
+def update_review(*, user_id: int, question_id: int, correct: bool, now) -> ReviewItem | None:
+    """Move the question's Leitner box after an answer (see ``quizzes.leitner``)."""
+    item = (
+        ReviewItem.objects.select_for_update()
+        .filter(user_id=user_id, question_id=question_id)
+        .first()
+    )
+    current = leitner.Placement(item.box, item.due_at) if item else None
+    placed = leitner.after_answer(current, correct=correct, now=now)
+    if placed is None or placed == current:
+        return item
+    if item is None:
+        try:
+            with transaction.atomic():
+                return ReviewItem.objects.create(
+                    user_id=user_id,
+                    question_id=question_id,
+                    box=placed.box,
+                    due_at=placed.due_at,
+                    updated_at=now,
+                )
+        except IntegrityError:
+            # Another request placed it first; apply this answer on top of that row.
+            item = ReviewItem.objects.select_for_update().get(
+                user_id=user_id, question_id=question_id
+            )
+    item.box, item.due_at, item.updated_at = placed.box, placed.due_at, now
+    item.save(update_fields=["box", "due_at", "updated_at"])
+    return item
+
+
+def record_review_answers(*, user, attempt_ids: list[int]) -> None:
+    """Feed adopted anonymous answers into the account's review queue, oldest first."""
+    answers = Answer.objects.filter(attempt_id__in=attempt_ids).order_by("answered_at", "pk")
+    for question_id, correct, answered_at in answers.values_list(
+        "question_id", "is_correct", "answered_at"
+    ):
+        update_review(user_id=user.pk, question_id=question_id, correct=correct, now=answered_at)
+
+
+def start_review(*, user, now, rng: random.Random | None = None) -> Attempt:
+    """A practice attempt over the due questions of the quiz whose review is most overdue."""
+    rng = rng or random.SystemRandom()
+    with transaction.atomic():
+        due = ReviewItem.objects.filter(user=user).due(now).select_related("question")
+        first = due.order_by("due_at").first()
+        if first is None:
+            raise NothingToPractise("No questions are due for review. Come back later!")
+        quiz = first.question.quiz
+        open_review = Attempt.objects.filter(
+            user=user, quiz=quiz, is_review=True, state=Attempt.State.IN_PROGRESS
+        ).first()
+        if open_review is not None:
+            return open_review
+        question_ids = list(
+            due.filter(question__quiz=quiz).order_by("due_at").values_list("question_id", flat=True)
+        )
+        attempt = _create_attempt(
+            quiz=quiz,
+            user=user,
+            token="",
+            mode=Quiz.Mode.PRACTICE,
+            question_ids=question_ids,
+            now=now,
+            rng=rng,
+            deadline_minutes=None,
+        )
+        Attempt.objects.filter(pk=attempt.pk).update(is_review=True)
+        attempt.is_review = True
+        return attempt

@@ -5,6 +5,8 @@ from . import views
 app_name = "quizzes"
 
 urlpatterns = [
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("review/start/", views.start_review, name="review"),
     path("quizzes/<slug:slug>/start/", views.start, name="start"),
     path("attempts/<int:pk>/", views.attempt_detail, name="attempt"),
     path("attempts/<int:pk>/questions/<int:position>/", views.question, name="question"),

@@ -2,6 +2,7 @@
 an attempt belongs to an account or to the anonymous session's learner token."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from . import services
 from .forms import AnswerForm, initial_for
 from .models import Attempt, Question, Quiz
+from .progress import dashboard_for
 from .scoring import review_rows, summarize
 
 TOKEN_KEY = "learner_token"
@@ -278,3 +280,20 @@ def practise_missed(request, pk):
     except services.QuizError as error:
         return _refused(request, error, back=reverse("quizzes:result", args=[attempt.pk]))
     return _redirect(request, practice.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def dashboard(request):
+    board = dashboard_for(request.user, now=timezone.now())
+    return render(request, "quizzes/dashboard.html", {"board": board})
+
+
+@login_required
+@require_POST
+def start_review(request):
+    try:
+        attempt = services.start_review(user=request.user, now=timezone.now())
+    except services.QuizError as error:
+        return _refused(request, error, back=reverse("quizzes:dashboard"))
+    return _redirect(request, attempt.get_absolute_url())

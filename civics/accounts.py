@@ -1,0 +1,266 @@
+"""Accounts: sign up, log in (adopting what was done anonymously), settings, data export and
+account deletion. Password change and reset are Django's own views (templates/registration/)."""
+
+import csv
+import io
+import json
+import zipfile
+import zoneinfo
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import UserCreationForm
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from .models import ActionTick, LearnerProfile
+from .services import SESSION_TICKS, adopt_anonymous_progress
+
+TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+
+
+class TimeZoneField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[(name, name.replace("_", " ")) for name in TIME_ZONES],
+            help_text="Your day starts at midnight here; it decides your daily streak.",
+            **kwargs,
+        )
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(help_text="Only for resetting your password. We send nothing else.")
+    time_zone = TimeZoneField(initial="UTC")
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "An account already uses this e-mail address. Log in, or reset its password."
+            )
+        return email
+
+
+class SettingsForm(forms.ModelForm):
+    time_zone = TimeZoneField()
+
+    class Meta:
+        model = LearnerProfile
+        fields = ["time_zone"]
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Type your password to confirm. This cannot be undone.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password. Nothing was deleted.")
+        return password
+
+
+def _adopt(request, user) -> None:
+    """Move this browser's anonymous attempts and ticks to ``user`` and say so."""
+    from quizzes.views import TOKEN_KEY
+
+    token = request.session.pop(TOKEN_KEY, "")
+    ticks = request.session.pop(SESSION_TICKS, {})
+    if not token and not ticks:
+        return
+    moved = adopt_anonymous_progress(
+        user=user, token=token, session_ticks=ticks, now=timezone.now()
+    )
+    if moved["attempts"] or moved["ticks"]:
+        messages.success(
+            request,
+            f"Saved to your account: {moved['attempts']} quiz attempt(s) and "
+            f"{moved['ticks']} checklist tick(s) from before you signed in.",
+        )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("quizzes:dashboard")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            LearnerProfile.objects.create(user=user, time_zone=form.cleaned_data["time_zone"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        _adopt(request, user)
+        messages.success(
+            request, "Welcome to CivicPath! Your progress is now kept in your account."
+        )
+        return redirect("quizzes:dashboard")
+    return render(
+        request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, plus adoption of what this browser did before logging in."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        _adopt(self.request, form.get_user())
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def account(request):
+    profile, _ = LearnerProfile.objects.get_or_create(user=request.user)
+    form = SettingsForm(request.POST or None, instance=profile)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your settings are saved.")
+            return redirect("account")
+        return render(request, "registration/account.html", {"form": form}, status=400)
+    return render(request, "registration/account.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            user = request.user
+            logout(request)
+            user.delete()  # attempts, answers, ticks, review items and profile cascade
+            messages.success(request, "Your account and all of its data have been deleted.")
+            return redirect("civics:home")
+        return render(request, "registration/delete_account.html", {"form": form}, status=400)
+    return render(request, "registration/delete_account.html", {"form": form})
+
+
+# --- Data export -------------------------------------------------------------------------
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    """A CSV cell that spreadsheet programs will not run as a formula (OWASP's advice)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv(header: list[str], rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_safe(cell) for cell in row])
+    return out.getvalue()
+
+
+def export_rows(user) -> dict[str, tuple[list[str], list[list]]]:
+    """Every row of the learner's own data, as tables (a fixed number of queries)."""
+    from quizzes.models import Answer, Attempt, ReviewItem
+
+    attempts = Attempt.objects.filter(user=user).select_related("quiz").order_by("started_at")
+    answers = (
+        Answer.objects.filter(attempt__user=user)
+        .select_related("question")
+        .prefetch_related("choices", "matches__pair")
+        .order_by("answered_at", "pk")
+    )
+    ticks = ActionTick.objects.filter(user=user).select_related("action__lesson")
+    reviews = ReviewItem.objects.filter(user=user).select_related("question")
+    return {
+        "attempts": (
+            ["id", "quiz", "mode", "state", "started_at", "finished_at", "deadline"],
+            [
+                [a.pk, a.quiz.slug, a.mode, a.state, a.started_at, a.finished_at, a.deadline]
+                for a in attempts
+            ],
+        ),
+        "answers": (
+            ["attempt", "question", "given", "points", "correct", "answered_at"],
+            [
+                [
+                    a.attempt_id,
+                    a.question.title or a.question.prompt[:80],
+                    _given_text(a),
+                    a.points,
+                    a.is_correct,
+                    a.answered_at,
+                ]
+                for a in answers
+            ],
+        ),
+        "checklist": (
+            ["lesson", "action", "note", "ticked_at"],
+            [[t.action.lesson.slug, t.action.text, t.note, t.ticked_at] for t in ticks],
+        ),
+        "review_queue": (
+            ["question", "box", "due_at"],
+            [[r.question.title or r.question.prompt[:80], r.box, r.due_at] for r in reviews],
+        ),
+    }
+
+
+def _given_text(answer) -> str:
+    parts = [c.text for c in answer.choices.all()]
+    parts += [f"{m.pair.left} -> {m.given}" for m in answer.matches.all()]
+    if answer.truth is not None:
+        parts.append("True" if answer.truth else "False")
+    if answer.text:
+        parts.append(answer.text)
+    return "; ".join(parts)
+
+
+@login_required
+@require_safe
+def export_data(request):
+    user = request.user
+    tables = export_rows(user)
+    profile = LearnerProfile.objects.filter(user=user).first()
+    document = {
+        "account": {
+            "username": user.username,
+            "email": user.email,
+            "date_joined": user.date_joined.isoformat(),
+            "time_zone": profile.time_zone if profile else "UTC",
+        },
+        **{
+            name: [dict(zip(header, row, strict=True)) for row in rows]
+            for name, (header, rows) in tables.items()
+        },
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("civicpath.json", json.dumps(document, indent=2, default=str))
+        for name, (header, rows) in tables.items():
+            archive.writestr(f"{name}.csv", _csv(header, rows))
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="civicpath-{user.username}-{stamp}.zip"'
+    )
+    return response
