@@ -1,7 +1,6 @@
 """Accounts: sign up, log in (adopting what was done anonymously), settings, data export and
 account deletion. Password change and reset are Django's own views (templates/registration/)."""
 
-import csv
 import io
 import json
 import zipfile
@@ -19,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from .csvsafe import csv_safe, csv_text  # noqa: F401 — csv_safe is part of this module's API
 from .models import ActionTick, LearnerProfile
 from .services import SESSION_TICKS, adopt_anonymous_progress
 
@@ -161,22 +161,6 @@ def delete_account(request):
 
 
 # --- Data export -------------------------------------------------------------------------
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A CSV cell that spreadsheet programs will not run as a formula (OWASP's advice)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _csv(header: list[str], rows) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([csv_safe(cell) for cell in row])
-    return out.getvalue()
 
 
 def export_rows(user) -> dict[str, tuple[list[str], list[list]]]:
@@ -257,7 +241,7 @@ def export_data(request):
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("civicpath.json", json.dumps(document, indent=2, default=str))
         for name, (header, rows) in tables.items():
-            archive.writestr(f"{name}.csv", _csv(header, rows))
+            archive.writestr(f"{name}.csv", csv_text(header, rows))
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = (

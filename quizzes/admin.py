@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
@@ -9,8 +10,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
+from civics.csvsafe import csv_text
+
 from . import gift_io
-from .models import AcceptedAnswer, Choice, MatchPair, NumericAnswer, Question, Quiz
+from .models import AcceptedAnswer, Attempt, Choice, MatchPair, NumericAnswer, Question, Quiz
+from .scoring import score_percent
+from .statistics import ItemSums, item_stats
+from .stats_queries import item_sums, quiz_report
 
 SESSION_GIFT = "admin_gift_upload"
 
@@ -91,12 +97,101 @@ class QuizAdmin(admin.ModelAdmin):
                 name="quizzes_quiz_import_gift",
             ),
             path(
+                "<int:pk>/statistics/",
+                self.admin_site.admin_view(self.statistics_view),
+                name="quizzes_quiz_statistics",
+            ),
+            path(
+                "<int:pk>/results.csv",
+                self.admin_site.admin_view(self.results_csv_view),
+                name="quizzes_quiz_results_csv",
+            ),
+            path(
+                "learner-progress.csv",
+                self.admin_site.admin_view(self.progress_csv_view),
+                name="quizzes_quiz_progress_csv",
+            ),
+            path(
                 "<int:pk>/export-gift/",
                 self.admin_site.admin_view(self.export_gift_view),
                 name="quizzes_quiz_export_gift",
             ),
         ]
         return own + super().get_urls()
+
+    def statistics_view(self, request, pk):
+        quiz = get_object_or_404(Quiz.objects.select_related("lesson"), pk=pk)
+        if not self.has_view_permission(request, quiz):
+            raise PermissionDenied
+        first_only = request.GET.get("attempts") != "all"
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "quiz": quiz,
+            "title": f"Statistics: {quiz.title}",
+            "report": quiz_report(quiz, first_only=first_only),
+        }
+        return TemplateResponse(request, "admin/quizzes/quiz/statistics.html", context)
+
+    def results_csv_view(self, request, pk):
+        """Every finished or abandoned attempt of one quiz, one row each."""
+        quiz = get_object_or_404(Quiz, pk=pk)
+        if not self.has_view_permission(request, quiz):
+            raise PermissionDenied
+        attempts = (
+            quiz.attempts.exclude(state=Attempt.State.IN_PROGRESS)
+            .with_score()
+            .select_related("user")
+            .order_by("started_at")
+        )
+        rows = []
+        for attempt in attempts:
+            percent = score_percent(attempt.points_total or 0, attempt.slot_total or 0)
+            rows.append(
+                [
+                    attempt.user.username if attempt.user else "(anonymous)",
+                    attempt.get_state_display(),
+                    "review" if attempt.is_review else ("retry" if attempt.retry_of_id else "quiz"),
+                    attempt.started_at.isoformat(),
+                    attempt.finished_at.isoformat() if attempt.finished_at else "",
+                    percent,
+                    "yes" if percent >= quiz.pass_mark else "no",
+                ]
+            )
+        header = ["learner", "state", "kind", "started", "finished", "score %", "passed"]
+        return csv_response(csv_text(header, rows), f"{quiz.slug}-results.csv")
+
+    def progress_csv_view(self, request):
+        """Per learner and quiz: attempts, best and latest score, passed (accounts only)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        attempts = (
+            Attempt.objects.filter(
+                user__isnull=False,
+                state=Attempt.State.FINISHED,
+                is_review=False,
+                retry_of__isnull=True,
+            )
+            .with_score()
+            .select_related("user", "quiz")
+            .order_by("user__username", "quiz__title", "finished_at")
+        )
+        table: dict = {}
+        for attempt in attempts:
+            percent = score_percent(attempt.points_total or 0, attempt.slot_total or 0)
+            key = (attempt.user.username, attempt.quiz.title)
+            row = table.setdefault(key, {"n": 0, "best": 0.0, "latest": 0.0, "when": ""})
+            row["n"] += 1
+            row["best"] = max(row["best"], percent)
+            row["latest"] = percent
+            row["when"] = attempt.finished_at.isoformat()
+            row["passed"] = row.get("passed") or percent >= attempt.quiz.pass_mark
+        rows = [
+            [user, quiz, r["n"], r["best"], r["latest"], "yes" if r["passed"] else "no", r["when"]]
+            for (user, quiz), r in table.items()
+        ]
+        header = ["learner", "quiz", "attempts", "best %", "latest %", "passed", "last finished"]
+        return csv_response(csv_text(header, rows), "learner-progress.csv")
 
     def export_gift_view(self, request, pk):
         quiz = get_object_or_404(Quiz, pk=pk)
@@ -172,6 +267,12 @@ class QuizAdmin(admin.ModelAdmin):
         )
 
 
+def csv_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def gift_response(questions, filename: str) -> HttpResponse:
     response = HttpResponse(
         gift_io.export_gift(questions), content_type="text/plain; charset=utf-8"
@@ -208,9 +309,31 @@ class PairInline(admin.TabularInline):
     verbose_name_plural = "Pairs (matching)"
 
 
+class QuestionChangeList(ChangeList):
+    """Adds each listed question's facility and discrimination, from one aggregate query."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        rows = list(self.result_list)
+        sums = item_sums(sorted({q.quiz_id for q in rows}), first_only=False)
+        empty = ItemSums(0, 0, 0, 0, 0, 0)
+        for question in rows:
+            question.item_stats = item_stats(sums.get(question.pk, empty))
+        self.result_list = rows
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["short_prompt", "quiz", "type", "section", "order", "is_published"]
+    list_display = [
+        "short_prompt",
+        "quiz",
+        "type",
+        "section",
+        "order",
+        "is_published",
+        "facility",
+        "discrimination",
+    ]
     list_filter = ["is_published", "type", "quiz__lesson__topics", "quiz__lesson", "quiz"]
     list_select_related = ["quiz", "section"]
     search_fields = ["title", "prompt", "explanation"]
@@ -222,6 +345,20 @@ class QuestionAdmin(admin.ModelAdmin):
         ("True / false", {"fields": ["truth", "feedback_right", "feedback_wrong"]}),
         ("After answering", {"fields": ["explanation"]}),
     ]
+
+    def get_changelist(self, request, **kwargs):
+        return QuestionChangeList
+
+    @admin.display(description="Facility %")
+    def facility(self, question):
+        stats = getattr(question, "item_stats", None)
+        return "—" if stats is None or stats.facility is None else f"{stats.facility:.0f}"
+
+    @admin.display(description="Discrimination %")
+    def discrimination(self, question):
+        stats = getattr(question, "item_stats", None)
+        value = stats.discrimination if stats else None
+        return "—" if value is None else f"{value:.0f}"
 
     @admin.display(description="Question", ordering="title")
     def short_prompt(self, question):

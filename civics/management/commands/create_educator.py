@@ -47,7 +47,9 @@ class Command(BaseCommand):
             first = getpass("Password: ")
             second = getpass("Password (again): ")
         except (EOFError, KeyboardInterrupt):
-            raise CommandError(f"No password given; type one or set ${PASSWORD_VARIABLE}.") from None
+            raise CommandError(
+                f"No password given; type one or set ${PASSWORD_VARIABLE}."
+            ) from None
         if first != second:
             raise CommandError("The passwords do not match.")
         return first

@@ -1,0 +1,147 @@
+"""The aggregate queries behind item statistics: three queries per report, whatever the number
+of attempts or answers. Plain SQL that runs unchanged on SQLite and PostgreSQL; the formulas
+are in ``quizzes/statistics.py``."""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Prefetch
+
+from .models import Answer, Attempt, Choice, Question, Quiz, Slot
+from .statistics import ItemStats, ItemSums, QuizStats, item_stats, quiz_stats
+
+_ATTEMPTS = """
+WITH counted AS (
+    SELECT at.id, at.quiz_id,
+           (SELECT COUNT(*) FROM {slot} s WHERE s.attempt_id = at.id) AS k,
+           COALESCE((SELECT SUM(an.points) FROM {answer} an WHERE an.attempt_id = at.id), 0.0)
+               AS total
+    FROM {attempt} at
+    WHERE at.quiz_id IN ({quizzes}) AND at.state = 'finished' AND at.is_review = %s
+          AND at.retry_of_id IS NULL {first_only}
+)
+"""
+# A learner's first attempt on a quiz is their earliest one (ids grow with time).
+_FIRST_ONLY = """
+          AND at.id IN (SELECT MIN(f.id) FROM {attempt} f
+                        WHERE f.quiz_id = at.quiz_id AND f.state = 'finished'
+                              AND f.is_review = %s AND f.retry_of_id IS NULL
+                        GROUP BY f.user_id, f.anonymous_token)
+"""
+
+
+@dataclass
+class QuestionReport:
+    question: Question
+    stats: ItemStats
+    choices: list  # (choice, times picked, % of attempts)
+
+
+@dataclass
+class QuizReport:
+    quiz: Quiz
+    first_only: bool
+    summary: QuizStats
+    questions: list[QuestionReport]
+
+
+def _attempts_cte(quiz_ids: list[int], first_only: bool) -> tuple[str, list]:
+    tables = {
+        "slot": Slot._meta.db_table,
+        "answer": Answer._meta.db_table,
+        "attempt": Attempt._meta.db_table,
+    }
+    params: list = [False]
+    first = ""
+    if first_only:
+        first = _FIRST_ONLY.format(**tables)
+        params.append(False)
+    sql = _ATTEMPTS.format(quizzes=", ".join(["%s"] * len(quiz_ids)), first_only=first, **tables)
+    # Parameters in order of appearance: quiz ids, is_review, then the first-only is_review.
+    return sql, [*quiz_ids, *params]
+
+
+def item_sums(quiz_ids: list[int], *, first_only: bool) -> dict[int, ItemSums]:
+    """Per question: n, Σx, Σx², ΣT, ΣT², ΣxT over the finished attempts that held it."""
+    if not quiz_ids:
+        return {}
+    cte, params = _attempts_cte(quiz_ids, first_only)
+    sql = (
+        cte
+        + f"""
+SELECT s.question_id, COUNT(*),
+       SUM(COALESCE(an.points, 0.0)),
+       SUM(COALESCE(an.points, 0.0) * COALESCE(an.points, 0.0)),
+       SUM(c.total), SUM(c.total * c.total),
+       SUM(COALESCE(an.points, 0.0) * c.total)
+FROM {Slot._meta.db_table} s
+JOIN counted c ON c.id = s.attempt_id
+LEFT JOIN {Answer._meta.db_table} an
+       ON an.attempt_id = s.attempt_id AND an.question_id = s.question_id
+GROUP BY s.question_id
+"""
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            row[0]: ItemSums(int(row[1]), *(float(v or 0) for v in row[2:]))
+            for row in cursor.fetchall()
+        }
+
+
+def attempt_totals(quiz_id: int, *, first_only: bool) -> list[tuple[float, int]]:
+    """(total points, number of questions) of each finished attempt."""
+    cte, params = _attempts_cte([quiz_id], first_only)
+    with connection.cursor() as cursor:
+        cursor.execute(cte + "SELECT total, k FROM counted", params)
+        return [(float(total or 0), int(k or 0)) for total, k in cursor.fetchall()]
+
+
+def choice_counts(quiz_id: int, *, first_only: bool) -> dict[int, int]:
+    cte, params = _attempts_cte([quiz_id], first_only)
+    through = Answer.choices.through._meta.db_table
+    sql = (
+        cte
+        + f"""
+SELECT ac.choice_id, COUNT(*)
+FROM {through} ac
+JOIN {Answer._meta.db_table} an ON an.id = ac.answer_id
+JOIN counted c ON c.id = an.attempt_id
+GROUP BY ac.choice_id
+"""
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
+
+
+def quiz_report(quiz: Quiz, *, first_only: bool) -> QuizReport:
+    questions = list(
+        quiz.questions.order_by("order", "pk").prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.order_by("order", "pk"))
+        )
+    )
+    sums = item_sums([quiz.pk], first_only=first_only)
+    totals = attempt_totals(quiz.pk, first_only=first_only)
+    picks = choice_counts(quiz.pk, first_only=first_only)
+    reports = []
+    for question in questions:
+        stats = item_stats(sums.get(question.pk, ItemSums(0, 0, 0, 0, 0, 0)))
+        choices = [
+            (
+                choice,
+                picks.get(choice.pk, 0),
+                100 * picks.get(choice.pk, 0) / stats.attempts if stats.attempts else None,
+            )
+            for choice in question.choices.all()
+        ]
+        reports.append(QuestionReport(question, stats, choices))
+    scores = [100 * total / k for total, k in totals if k]
+    variances = [r.stats.variance for r in reports if r.stats.variance is not None]
+    summary = quiz_stats(
+        scores,
+        pass_mark=quiz.pass_mark,
+        item_variances=variances,
+        totals=[total for total, k in totals if k],
+    )
+    return QuizReport(quiz, first_only, summary, reports)
