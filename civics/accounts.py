@@ -6,6 +6,7 @@ import json
 import zipfile
 import zoneinfo
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
@@ -99,7 +100,7 @@ def _adopt(request, user) -> None:
 def signup(request):
     if request.user.is_authenticated:
         return redirect("quizzes:dashboard")
-    form = SignUpForm(request.POST or None)
+    form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = form.save()
@@ -135,7 +136,7 @@ class LoginView(auth_views.LoginView):
 @require_http_methods(["GET", "HEAD", "POST"])
 def account(request):
     profile, _ = LearnerProfile.objects.get_or_create(user=request.user)
-    form = SettingsForm(request.POST or None, instance=profile)
+    form = SettingsForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST":
         if form.is_valid():
             form.save()
@@ -148,12 +149,18 @@ def account(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete_account(request):
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST":
         if form.is_valid():
             user = request.user
             logout(request)
-            user.delete()  # attempts, answers, ticks, review items and profile cascade
+            with transaction.atomic():
+                # Attempts, answers, ticks, reads, review items and the profile cascade; the
+                # login records django-axes keeps under the username go too.
+                AccessAttempt.objects.filter(username=user.username).delete()
+                AccessLog.objects.filter(username=user.username).delete()
+                AccessFailureLog.objects.filter(username=user.username).delete()
+                user.delete()
             messages.success(request, "Your account and all of its data have been deleted.")
             return redirect("civics:home")
         return render(request, "registration/delete_account.html", {"form": form}, status=400)
@@ -166,6 +173,8 @@ def delete_account(request):
 def export_rows(user) -> dict[str, tuple[list[str], list[list]]]:
     """Every row of the learner's own data, as tables (a fixed number of queries)."""
     from quizzes.models import Answer, Attempt, ReviewItem
+
+    from .models import LessonRead
 
     attempts = Attempt.objects.filter(user=user).select_related("quiz").order_by("started_at")
     answers = (
@@ -201,6 +210,13 @@ def export_rows(user) -> dict[str, tuple[list[str], list[list]]]:
         "checklist": (
             ["lesson", "action", "note", "ticked_at"],
             [[t.action.lesson.slug, t.action.text, t.note, t.ticked_at] for t in ticks],
+        ),
+        "lesson_reads": (
+            ["lesson", "read_at"],
+            [
+                [r.lesson.slug, r.read_at]
+                for r in LessonRead.objects.filter(user=user).select_related("lesson")
+            ],
         ),
         "review_queue": (
             ["question", "box", "due_at"],

@@ -34,8 +34,10 @@ def topic_detail(request, slug):
 def lesson_detail(request, slug):
     lesson = get_object_or_404(_lessons_for_page(request), slug=slug)
     if request.user.is_authenticated:
-        LessonRead.objects.get_or_create(
-            user=request.user, lesson=lesson, defaults={"read_at": timezone.now()}
+        # One INSERT that keeps the first read (ON CONFLICT DO NOTHING), whatever came before.
+        LessonRead.objects.bulk_create(
+            [LessonRead(user=request.user, lesson=lesson, read_at=timezone.now())],
+            ignore_conflicts=True,
         )
     return render(request, "civics/lesson_detail.html", _lesson_context(request, lesson))
 

@@ -40,7 +40,9 @@ class AnswerForm(forms.Form):
             )
         elif question.type == kind.MATCHING:
             pairs = list(question.pairs.all())
-            rights = attempt.choice_order(question, sorted({p.right for p in pairs}))
+            # Shuffled with a stream of their own: with the pairs' stream, the k-th option
+            # would always be the k-th pair's answer.
+            rights = attempt.choice_order(question, sorted({p.right for p in pairs}), salt="rights")
             self.match_fields = []
             for pair in attempt.choice_order(question, pairs):
                 name = f"match-{pair.pk}"
@@ -61,6 +63,12 @@ class AnswerForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if "seq" in self.errors:
+            # The hidden token is not the learner's input: say what to do instead.
+            del self.errors["seq"]
+            raise forms.ValidationError(
+                "This page is out of date or incomplete. Reload the question and answer again."
+            )
         if "choice" in self.fields and self.data:
             # A choice id that is not one of this question's options is not bad input from a
             # learner: it is a forged request, refused like any object that is not theirs.

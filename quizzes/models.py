@@ -311,12 +311,12 @@ class Attempt(models.Model):
             self.state, self.finished_at = self.State.FINISHED, now
         return bool(done)
 
-    def choice_order(self, question: Question, choices: list) -> list:
-        """The choices of ``question`` in this attempt's fixed order."""
+    def choice_order(self, question: Question, choices: list, salt: str = "") -> list:
+        """The choices of ``question`` in this attempt's fixed order (one stream per salt)."""
         if not self.quiz.shuffle_choices or question.type == Question.Type.TRUE_FALSE:
             return list(choices)
         shuffled = list(choices)
-        random.Random(f"{self.seed}:{question.pk}").shuffle(shuffled)
+        random.Random(f"{self.seed}:{question.pk}:{salt}").shuffle(shuffled)
         return shuffled
 
 

@@ -196,12 +196,14 @@ def dashboard_for(user, *, now: datetime) -> Dashboard:
     answer_days = (
         Answer.objects.filter(attempt__user=user)
         .annotate(day=TruncDate("answered_at", tzinfo=zone))
+        .order_by()
         .values_list("day", flat=True)
         .distinct()
     )
     tick_days = (
         ActionTick.objects.filter(user=user)
         .annotate(day=TruncDate("ticked_at", tzinfo=zone))
+        .order_by()
         .values_list("day", flat=True)
         .distinct()
     )

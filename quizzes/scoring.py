@@ -29,6 +29,10 @@ class ReviewRow:
         return section.get_absolute_url() if section else ""
 
     @property
+    def points_label(self) -> str:
+        return f"{round(self.points, 2):g}"
+
+    @property
     def status_label(self) -> str:
         return {
             "correct": "Correct",
@@ -46,6 +50,10 @@ class Score:
     pass_mark: int
     answered: int
     duration: timedelta | None
+
+    @property
+    def points_label(self) -> str:
+        return f"{self.points:g}"
 
     @property
     def passed(self) -> bool:

@@ -103,6 +103,13 @@ def start_attempt(
 ) -> Attempt:
     """Resume the owner's attempt in progress, or start a new one with its order fixed."""
     rng = rng or random.SystemRandom()
+    # Time-limited attempts whose deadline passed are finished first, in their own transaction,
+    # so a refusal below (the attempt limit) cannot roll that finish back.
+    with transaction.atomic():
+        for overdue in Attempt.objects.owned_by(user=user, token=token).filter(
+            quiz=quiz, state=Attempt.State.IN_PROGRESS, deadline__lte=now
+        ):
+            overdue.finish(now)
     with transaction.atomic():
         owned = Attempt.objects.owned_by(user=user, token=token).select_for_update()
         current = owned.filter(
@@ -110,16 +117,15 @@ def start_attempt(
         )
         current = current.order_by("-started_at").first()
         if current is not None:
-            if current.is_overdue(now):
-                current.finish(now)
-            else:
-                return current
+            return current
         if (
             quiz.attempt_limit
             and _attempts_used(quiz, user=user, token=token) >= quiz.attempt_limit
         ):
+            allowed = quiz.attempt_limit
             raise AttemptLimitReached(
-                f"You have used all {quiz.attempt_limit} attempts allowed for this quiz."
+                f"You have used the {allowed} attempt{'s' if allowed != 1 else ''} allowed "
+                "for this quiz."
             )
         questions = list(quiz.questions.published().values_list("pk", flat=True))
         if not questions:
@@ -172,6 +178,9 @@ def practise_missed(*, attempt: Attempt, user, token: str, now, rng=None) -> Att
     """Start a practice attempt over the questions ``attempt`` did not get fully right."""
     rng = rng or random.SystemRandom()
     with transaction.atomic():
+        retry = attempt.retries.filter(state=Attempt.State.IN_PROGRESS).first()
+        if retry is not None:
+            return retry
         right = set(attempt.answers.filter(is_correct=True).values_list("question_id", flat=True))
         missed = [
             slot.question_id
@@ -206,6 +215,13 @@ def submit_answer(
     attempt), a stale or replayed form (its ``sequence`` is not the slot's current one) and, in
     practice mode, a second answer to a question already answered.
     """
+    if attempt.is_overdue(now):
+        # The deadline is fixed at start, so this needs no lock; the finish commits on its own
+        # before the refusal.
+        finish_attempt(attempt=attempt, now=now)
+        raise DeadlinePassed(
+            "Time is up: this answer arrived after the deadline and was not counted."
+        )
     with transaction.atomic():
         # Lock the slot row: two identical POSTs racing each other queue here, and the second
         # then sees the bumped sequence and is refused.
@@ -213,11 +229,6 @@ def submit_answer(
         current = locked.attempt
         if current.state != Attempt.State.IN_PROGRESS:
             raise AttemptClosed("This attempt is finished; its answers can no longer change.")
-        if current.is_overdue(now):
-            current.finish(now)
-            raise DeadlinePassed(
-                "Time is up: this answer arrived after the deadline and was not counted."
-            )
         if locked.sequence != sequence:
             raise StaleSubmission(
                 "This page was out of date — the question had already been answered from another "

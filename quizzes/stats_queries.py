@@ -11,23 +11,31 @@ from .models import Answer, Attempt, Choice, Question, Quiz, Slot
 from .statistics import ItemStats, ItemSums, QuizStats, item_stats, quiz_stats
 
 _ATTEMPTS = """
-WITH counted AS (
-    SELECT at.id, at.quiz_id,
-           (SELECT COUNT(*) FROM {slot} s WHERE s.attempt_id = at.id) AS k,
-           COALESCE((SELECT SUM(an.points) FROM {answer} an WHERE an.attempt_id = at.id), 0.0)
-               AS total
+WITH chosen AS (
+    SELECT {pick} AS id
     FROM {attempt} at
     WHERE at.quiz_id IN ({quizzes}) AND at.state = 'finished' AND at.is_review = %s
-          AND at.retry_of_id IS NULL {first_only}
+          AND at.retry_of_id IS NULL
+    {group}
+),
+slot_counts AS (
+    SELECT s.attempt_id, COUNT(*) AS k
+    FROM {slot} s JOIN chosen ch ON ch.id = s.attempt_id
+    GROUP BY s.attempt_id
+),
+point_totals AS (
+    SELECT an.attempt_id, SUM(an.points) AS total
+    FROM {answer} an JOIN chosen ch ON ch.id = an.attempt_id
+    GROUP BY an.attempt_id
+),
+counted AS (
+    SELECT sc.attempt_id AS id, sc.k, COALESCE(pt.total, 0.0) AS total
+    FROM slot_counts sc LEFT JOIN point_totals pt ON pt.attempt_id = sc.attempt_id
 )
 """
 # A learner's first attempt on a quiz is their earliest one (ids grow with time).
-_FIRST_ONLY = """
-          AND at.id IN (SELECT MIN(f.id) FROM {attempt} f
-                        WHERE f.quiz_id = at.quiz_id AND f.state = 'finished'
-                              AND f.is_review = %s AND f.retry_of_id IS NULL
-                        GROUP BY f.user_id, f.anonymous_token)
-"""
+_FIRST_ONLY = ("MIN(at.id)", "GROUP BY at.quiz_id, at.user_id, at.anonymous_token")
+_ALL = ("at.id", "")
 
 
 @dataclass
@@ -51,14 +59,10 @@ def _attempts_cte(quiz_ids: list[int], first_only: bool) -> tuple[str, list]:
         "answer": Answer._meta.db_table,
         "attempt": Attempt._meta.db_table,
     }
-    params: list = [False]
-    first = ""
-    if first_only:
-        first = _FIRST_ONLY.format(**tables)
-        params.append(False)
-    sql = _ATTEMPTS.format(quizzes=", ".join(["%s"] * len(quiz_ids)), first_only=first, **tables)
-    # Parameters in order of appearance: quiz ids, is_review, then the first-only is_review.
-    return sql, [*quiz_ids, *params]
+    pick, group = _FIRST_ONLY if first_only else _ALL
+    marks = ", ".join(["%s"] * len(quiz_ids))
+    sql = _ATTEMPTS.format(quizzes=marks, pick=pick, group=group, **tables)
+    return sql, [*quiz_ids, False]
 
 
 def item_sums(quiz_ids: list[int], *, first_only: bool) -> dict[int, ItemSums]:

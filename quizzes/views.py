@@ -34,7 +34,7 @@ def _attempt_for(request, pk: int) -> Attempt:
 
 
 def _redirect(request, url: str):
-    """Real navigation: a client redirect for htmx, a 303 otherwise."""
+    """Real navigation: a client redirect for htmx, an HTTP redirect otherwise."""
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)
@@ -76,16 +76,20 @@ def attempt_detail(request, pk):
     attempt = _attempt_for(request, pk)
     if not attempt.is_in_progress:
         return redirect("quizzes:result", attempt.pk)
-    return redirect(_question_url(attempt, _current_position(attempt)))
+    position = _current_position(attempt)
+    if position is None:
+        # Everything answered: an exam goes to its summary, practice to the last feedback.
+        if not attempt.is_practice:
+            return redirect("quizzes:summary", attempt.pk)
+        position = attempt.slots.count()
+    return redirect(_question_url(attempt, position))
 
 
-def _current_position(attempt: Attempt) -> int:
-    """Where the learner is: the first question without an answer (the summary when none)."""
+def _current_position(attempt: Attempt) -> int | None:
+    """The first question without an answer, or None when every question has one."""
     answered = attempt.answers.values("question_id")
     slot = attempt.slots.exclude(question_id__in=answered).order_by("position").first()
-    if slot is None:
-        return attempt.slots.count()
-    return slot.position
+    return None if slot is None else slot.position
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
