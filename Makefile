@@ -8,7 +8,11 @@ RUN_ENV := DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint migrations-check pytest ci clean
+.PHONY: install run test lint migrations-check pytest ci clean bench load install-load
+# bench / load: DB=sqlite|postgres; load also takes LOAD_SECONDS and LOAD_ARGS
+DB ?= sqlite
+LOAD_SECONDS ?= 60
+LOAD_ARGS ?= --kill-workers --restart
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +38,21 @@ pytest: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test: lint migrations-check pytest
+
+LOAD_STAMP := $(VENV)/.installed-load-stamp
+$(LOAD_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,load]'
+	@touch $(LOAD_STAMP)
+
+install-load: $(LOAD_STAMP)
+
+# Dataset, gunicorn (DEBUG off, 2 workers), one locust run per page; figures to bench-results/.
+bench: install-load
+	$(PY) tests/load/run.py bench --db $(DB)
+
+# 50 learners for LOAD_SECONDS with workers killed and a restart, then the integrity audit.
+load: install-load
+	$(PY) tests/load/run.py load --db $(DB) --seconds $(LOAD_SECONDS) $(LOAD_ARGS)
 
 ci:
 	bash .ci/run
