@@ -49,6 +49,13 @@ class Source(models.Model):
     )
     url = models.URLField(max_length=500, blank=True)
     note = models.TextField(blank=True, help_text="Context for the credit, e.g. which reports.")
+    fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="Hash of an imported article's text, so the same article is imported once.",
+    )
 
     class Meta:
         ordering = ["-published_on", "title"]

@@ -1,6 +1,7 @@
 """Write use cases for content. Each runs inside ``transaction.atomic()``."""
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from .links import derive_link
 from .models import ActionItem, ActionTick, KeyPoint, Lesson, LessonSection, Source, Topic
@@ -248,3 +249,97 @@ def adopt_anonymous_progress(*, user, token: str, session_ticks: dict, now) -> d
                 tick.save(update_fields=["note"])
             ticks += created
         return {"attempts": len(ids), "ticks": ticks}
+
+
+# --- Article import ----------------------------------------------------------------------
+def article_fingerprint(text: str) -> str:
+    """Same article, same fingerprint: whitespace and line endings do not matter."""
+    import hashlib
+
+    normal = " ".join(text.replace("\ufeff", "").split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def _unique_slug(model, base: str) -> str:
+    base = (slugify(base)[:90] or "imported-article").strip("-")
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def save_article_draft(*, text: str, article, drafts, chosen: set[int] | None = None):
+    """Create a draft lesson (sections, topics, actions, source) and a draft quiz holding the
+    chosen draft questions (all when ``chosen`` is None). Returns (lesson, created): a second
+    import of the same text creates nothing and returns the first lesson."""
+    from quizzes.gift_io import import_questions
+    from quizzes.models import Quiz
+
+    fingerprint = article_fingerprint(text)
+    with transaction.atomic():
+        existing = Lesson.objects.filter(source__fingerprint=fingerprint).first()
+        if existing is not None:
+            return existing, False
+        outlets = ", ".join(article.outlets)
+        if article.more_outlets:
+            outlets += f" and {article.more_outlets} more"
+        notes = []
+        if article.editor_note:
+            notes.append(f"Editor's note: {article.editor_note}")
+        if article.credits:
+            notes.append("Credits: " + "; ".join(article.credits))
+        if article.author_bio:
+            notes.append(f"About the author: {article.author_bio}")
+        source = Source(
+            title=article.title[:300],
+            author=article.author[:200],
+            outlet=outlets[:200] or ("" if article.author else "Imported article"),
+            published_on=article.date,
+            note="\n".join(notes),
+            fingerprint=fingerprint,
+        )
+        source.full_clean()
+        source.save()
+        first_paragraph = next(
+            (p.text for s in article.sections for p in s.paragraphs), article.title
+        )
+        summary = article.standfirst or first_paragraph
+        lesson = Lesson.objects.create(
+            title=article.title[:200],
+            slug=_unique_slug(Lesson, article.title),
+            summary=summary[:600],
+            source=source,
+            status=Lesson.Status.DRAFT,
+        )
+        for order, section in enumerate(article.sections, start=1):
+            LessonSection.objects.create(
+                lesson=lesson,
+                order=order,
+                heading=section.heading[:200],
+                anchor=section.anchor[:100],
+                body="\n\n".join(p.text for p in section.paragraphs),
+            )
+        topics = []
+        for chip in article.topics:
+            slug = slugify(chip.name)[:80]
+            if not slug:
+                continue
+            topic = Topic.objects.filter(slug=slug).first() or Topic.objects.create(
+                slug=slug, name=chip.name[:80], emoji=chip.emoji[:16]
+            )
+            topics.append(topic)
+        lesson.topics.set(topics)
+        for order, action in enumerate(article.actions, start=1):
+            ActionItem.objects.create(
+                lesson=lesson, order=order, text=action.text, kind=action.kind, link=action.link
+            )
+        lesson.update_reading_time()
+        quiz = Quiz.objects.create(
+            lesson=lesson,
+            title=f"{lesson.title} quiz"[:200],
+            slug=_unique_slug(Quiz, lesson.slug),
+            is_published=False,
+        )
+        picked = [d for i, d in enumerate(drafts) if chosen is None or i in chosen]
+        import_questions(quiz=quiz, questions=[d.question for d in picked], publish=False)
+        return lesson, True
