@@ -58,18 +58,18 @@ def log(message: str) -> None:
 class Site:
     """A throwaway database and the gunicorn servers in front of it."""
 
-    def __init__(self, db: str, workdir: Path, redis_url: str = ""):
+    def __init__(self, db: str, workdir: Path, redis_url: str = "", label: str = "load"):
         self.workdir = workdir
         self.servers: list[subprocess.Popen] = []
         if db == "postgres":
-            name = f"civicpath_load_{os.getpid()}"
+            name = f"civicpath_{label}_{os.getpid()}"
             subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name],
                            check=True)  # fmt: skip
             subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
             self.database_url = PG + name
             self.pg_name = name
         else:
-            self.database_url = f"sqlite:///{workdir / 'load.sqlite3'}"
+            self.database_url = f"sqlite:///{workdir / f'{label}.sqlite3'}"
             self.pg_name = ""
         self.env = {
             **os.environ,
@@ -193,7 +193,7 @@ def bench(args) -> dict:
         ("small", (100, 400)),
         ("large", (10_000, 50_000) if not args.small else (1_000, 5_000)),
     ):
-        site = Site(args.db, workdir)
+        site = Site(args.db, workdir, label=f"bench_{size}")
         try:
             site.prepare(learners, attempts)
             site.manage(
