@@ -180,7 +180,8 @@ class LessonAdmin(admin.ModelAdmin):
             else:
                 messages.warning(request, "This article was imported before; here is that lesson.")
             return redirect("admin:civics_lesson_change", lesson.pk)
-        form = ArticleImportForm(request.POST or None, request.FILES or None)
+        bound = request.method == "POST"
+        form = ArticleImportForm(request.POST if bound else None, request.FILES if bound else None)
         status = 200
         if request.method == "POST":
             if form.is_valid():

@@ -52,7 +52,6 @@ class Source(models.Model):
     fingerprint = models.CharField(
         max_length=64,
         blank=True,
-        db_index=True,
         editable=False,
         help_text="Hash of an imported article's text, so the same article is imported once.",
     )
@@ -62,6 +61,11 @@ class Source(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(author="") | ~Q(outlet=""), name="source_has_author_or_outlet"
+            ),
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=~Q(fingerprint=""),
+                name="unique_source_fingerprint",
             ),
         ]
 

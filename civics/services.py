@@ -1,6 +1,6 @@
 """Write use cases for content. Each runs inside ``transaction.atomic()``."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from .links import derive_link
@@ -277,6 +277,7 @@ def save_article_draft(*, text: str, article, drafts, chosen: set[int] | None = 
 
     fingerprint = article_fingerprint(text)
     with transaction.atomic():
+        # Two imports of one article racing each other: the unique fingerprint stops the second.
         existing = Lesson.objects.filter(source__fingerprint=fingerprint).first()
         if existing is not None:
             return existing, False
@@ -298,8 +299,12 @@ def save_article_draft(*, text: str, article, drafts, chosen: set[int] | None = 
             note="\n".join(notes),
             fingerprint=fingerprint,
         )
-        source.full_clean()
-        source.save()
+        source.full_clean(exclude=["fingerprint"])
+        try:
+            with transaction.atomic():
+                source.save()
+        except IntegrityError:
+            return Lesson.objects.get(source__fingerprint=fingerprint), False
         first_paragraph = next(
             (p.text for s in article.sections for p in s.paragraphs), article.title
         )
@@ -324,8 +329,10 @@ def save_article_draft(*, text: str, article, drafts, chosen: set[int] | None = 
             slug = slugify(chip.name)[:80]
             if not slug:
                 continue
-            topic = Topic.objects.filter(slug=slug).first() or Topic.objects.create(
-                slug=slug, name=chip.name[:80], emoji=chip.emoji[:16]
+            topic = (
+                Topic.objects.filter(slug=slug).first()
+                or Topic.objects.filter(name__iexact=chip.name[:80]).first()
+                or Topic.objects.create(slug=slug, name=chip.name[:80], emoji=chip.emoji[:16])
             )
             topics.append(topic)
         lesson.topics.set(topics)

@@ -236,7 +236,8 @@ class QuizAdmin(admin.ModelAdmin):
                 f"Imported {len(created)} question(s) as {state}; skipped {len(result.skipped)}.",
             )
             return redirect("admin:quizzes_quiz_change", quiz.pk)
-        form = GiftUploadForm(request.POST or None, request.FILES or None)
+        bound = request.method == "POST"
+        form = GiftUploadForm(request.POST if bound else None, request.FILES if bound else None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:

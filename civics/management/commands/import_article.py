@@ -3,11 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from civics.importer import parse_article
-from civics.services import article_fingerprint, save_article_draft
+from civics.services import save_article_draft
 from quizzes.drafting import draft_questions
 from quizzes.gift_io import MAX_UPLOAD_BYTES
-
-from ...models import Lesson
 
 
 def describe(article, drafts) -> list[str]:
@@ -41,19 +39,9 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Print; save nothing.")
 
     def handle(self, *args, files, dry_run, **options):
-        for path in files:
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
-            if len(data) > MAX_UPLOAD_BYTES:
-                raise CommandError(f"{path} is larger than 1 MB.")
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                raise CommandError(f"{path} is not UTF-8 text (byte {exc.start + 1}).") from None
-            if not text.strip():
-                raise CommandError(f"{path} is empty.")
+        # Every file is read and checked before anything is saved: one bad file, no lessons.
+        texts = [(path, self._read(path)) for path in files]
+        for path, text in texts:
             article = parse_article(text)
             drafts = draft_questions(article)
             self.stdout.write(f"== {path}")
@@ -62,11 +50,10 @@ class Command(BaseCommand):
             if dry_run:
                 self.stdout.write("Dry run: nothing saved.")
                 continue
-            previous = Lesson.objects.filter(source__fingerprint=article_fingerprint(text)).first()
-            if previous is not None:
-                self.stdout.write(f"Already imported as lesson {previous.slug!r}: nothing created.")
+            lesson, created = save_article_draft(text=text, article=article, drafts=drafts)
+            if not created:
+                self.stdout.write(f"Already imported as lesson {lesson.slug!r}: nothing created.")
                 continue
-            lesson, _ = save_article_draft(text=text, article=article, drafts=drafts)
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Created draft lesson {lesson.slug!r} with {len(article.sections)} "
@@ -74,3 +61,20 @@ class Command(BaseCommand):
                     f"{len(drafts)} question(s)."
                 )
             )
+
+    def _read(self, path: Path) -> str:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
+        if len(data) > MAX_UPLOAD_BYTES:
+            raise CommandError(f"{path} is larger than 1 MB.")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CommandError(
+                f"{path} is not UTF-8 text (byte {exc.start + 1})."
+            ) from None
+        if not text.strip():
+            raise CommandError(f"{path} is empty.")
+        return text
