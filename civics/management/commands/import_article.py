@@ -72,9 +72,7 @@ class Command(BaseCommand):
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise CommandError(
-                f"{path} is not UTF-8 text (byte {exc.start + 1})."
-            ) from None
+            raise CommandError(f"{path} is not UTF-8 text (byte {exc.start + 1}).") from None
         if not text.strip():
             raise CommandError(f"{path} is empty.")
         return text
