@@ -13,6 +13,13 @@ from .links import derive_link
 from .markdown import render_markdown
 
 WORDS_PER_MINUTE = 200
+
+
+def _printable(text: str) -> bool:
+    """No control characters or spaces inside: browsers strip them and read "java\nscript:"."""
+    return all(ch.isprintable() and not ch.isspace() for ch in text)
+
+
 LINK_SCHEMES = ("https://", "http://", "tel:", "mailto:")
 
 
@@ -85,6 +92,11 @@ class Source(models.Model):
         if self.date_precision == self.Precision.MONTH:
             return f"{self.published_on:%B %Y}"
         return f"{self.published_on:%B} {self.published_on.day}, {self.published_on:%Y}"
+
+    @property
+    def safe_url(self) -> str:
+        url = self.url.strip()
+        return url if url.lower().startswith(("https://", "http://")) and _printable(url) else ""
 
     @property
     def byline(self) -> str:
@@ -246,6 +258,16 @@ class ActionItem(models.Model):
 
     class Meta:
         ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(link="")
+                | Q(link__startswith="https://")
+                | Q(link__startswith="http://")
+                | Q(link__startswith="tel:")
+                | Q(link__startswith="mailto:"),
+                name="action_link_scheme",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]
@@ -260,6 +282,12 @@ class ActionItem(models.Model):
     def clean(self) -> None:
         if self.link and not self.link.lower().startswith(LINK_SCHEMES):
             raise ValidationError({"link": "Start the link with https://, tel: or mailto:."})
+
+    @property
+    def safe_link(self) -> str:
+        """The link if its scheme is one we allow, else "" (a row saved around clean())."""
+        link = self.link.strip()
+        return link if link.lower().startswith(LINK_SCHEMES) and _printable(link) else ""
 
     @property
     def link_label(self) -> str:

@@ -150,6 +150,7 @@ else:
     )
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's default; silences its deprecation warning
 
 # --- Cache and sessions ------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()

@@ -25,7 +25,8 @@ class QuestionInline(admin.TabularInline):
     model = Question
     extra = 0
     fields = ["order", "title", "type", "is_published", "edit_link"]
-    readonly_fields = ["title", "type", "edit_link"]
+    # Publishing goes through the question page or the bulk action, which validate first.
+    readonly_fields = ["title", "type", "is_published", "edit_link"]
     show_change_link = False
     ordering = ["order", "pk"]
 
@@ -197,7 +198,11 @@ class QuizAdmin(admin.ModelAdmin):
         quiz = get_object_or_404(Quiz, pk=pk)
         if not self.has_view_permission(request, quiz):
             raise PermissionDenied
-        return gift_response(quiz.questions.all(), f"{quiz.slug}.gift")
+        try:
+            return gift_response(quiz.questions.all(), f"{quiz.slug}.gift")
+        except gift_io.GiftExportError as error:
+            messages.error(request, str(error))
+            return redirect("admin:quizzes_quiz_change", quiz.pk)
 
     def import_gift_view(self, request, pk):
         """Upload → preview (what will be created, what is skipped) → confirm."""
@@ -414,4 +419,8 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.action(description="Export selected questions as GIFT", permissions=["view"])
     def export_selected(self, request, queryset):
         name = slugify(queryset.first().quiz.slug if queryset.exists() else "questions")
-        return gift_response(queryset, f"{name}-selected.gift")
+        try:
+            return gift_response(queryset, f"{name}-selected.gift")
+        except gift_io.GiftExportError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return None

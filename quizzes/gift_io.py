@@ -18,6 +18,14 @@ class GiftImportError(Exception):
     """A GIFT file that cannot be imported; nothing was saved."""
 
 
+class GiftExportError(Exception):
+    """A stored question that GIFT cannot express."""
+
+
+# Longest text each stored field takes (the database refuses more).
+LIMITS = {"choice": 500, "accepted answer": 300, "matching item": 300}
+
+
 def to_gift(question: Question) -> gift.GiftQuestion:
     """The stored question (with its keys prefetched) as a GIFT question."""
     return gift.GiftQuestion(
@@ -53,7 +61,16 @@ def export_gift(questions) -> str:
     rows = questions.select_related("section").prefetch_related(
         "choices", "accepted_answers", "numeric_answers", "pairs"
     )
-    return gift.write(to_gift(q) for q in rows.order_by("order", "pk"))
+    questions = list(rows.order_by("order", "pk"))
+    described = [to_gift(q) for q in questions]
+    for question, item in zip(questions, described, strict=True):
+        try:  # one at a time first, to name the question GIFT cannot express
+            gift.write([item])
+        except ValueError as exc:
+            raise GiftExportError(
+                f"Question “{question}” cannot be written as GIFT: {exc} Edit it, then export."
+            ) from None
+    return gift.write(described)
 
 
 def decode_upload(data: bytes, *, name: str = "upload.gift") -> str:
@@ -83,9 +100,18 @@ def check_gift(text: str, *, quiz: Quiz, skip_unsupported: bool) -> gift.GiftRes
             "Remove it, or import with unsupported items skipped."
         )
     for question in result.questions:
+        name = question.title or question.prompt[:40]
         if problems := validate_question(question):
-            name = question.title or question.prompt[:40]
             raise GiftImportError(f"line {question.line}: question {name!r}: {problems[0]}")
+        texts = [("choice", c.text) for c in question.choices]
+        texts += [("accepted answer", a.text) for a in question.accepted]
+        texts += [("matching item", side) for pair in question.pairs for side in pair]
+        for what, value in texts:
+            if len(value) > LIMITS[what]:
+                raise GiftImportError(
+                    f"line {question.line}: question {name!r}: a {what} is {len(value)} "
+                    f"characters long; shorten it to {LIMITS[what]} or fewer."
+                )
     if not result.questions:
         raise GiftImportError("The file holds no supported questions.")
     return result

@@ -1,3 +1,4 @@
+import html
 import random
 import secrets
 
@@ -7,6 +8,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from civics.markdown import render_inline, render_markdown
 from civics.models import Lesson, LessonSection
@@ -106,6 +108,11 @@ class Question(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "prompt_html", "explanation_html"}
         super().save(*args, **kwargs)
+
+    @property
+    def prompt_text(self) -> str:
+        """The prompt as plain text (for a legend or heading), entities decoded once."""
+        return html.unescape(strip_tags(self.prompt_html)).strip()
 
 
 def _public_id() -> str:

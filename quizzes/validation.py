@@ -78,6 +78,8 @@ def _true_false(q: GiftQuestion) -> list[Problem]:
 
 
 def _short(q: GiftQuestion) -> list[Problem]:
+    if any("->" in a.text for a in q.accepted):
+        return [Problem("accepted answers", "Remove “->” from the accepted answers.")]
     if not any(a.text.strip() for a in q.accepted):
         return [Problem("accepted answers", "Give at least one non-empty accepted answer.")]
     if not any(a.fraction >= 1 - WEIGHT_TOLERANCE for a in q.accepted):
@@ -120,6 +122,8 @@ def _matching(q: GiftQuestion) -> list[Problem]:
         problems.append(Problem("pairs", "Give at least two pairs to match."))
     if any(not left.strip() or not right.strip() for left, right in q.pairs):
         problems.append(Problem("pairs", "Fill in both sides of every pair."))
+    if any("->" in left for left, _ in q.pairs):
+        problems.append(Problem("pairs", "Remove “->” from the left-hand items."))
     lefts = [left.strip().casefold() for left, _ in q.pairs]
     if len(set(lefts)) != len(lefts):
         problems.append(Problem("pairs", "Each left-hand item may appear only once."))

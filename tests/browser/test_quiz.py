@@ -216,7 +216,8 @@ def test_whole_practice_quiz_with_keyboard_only(seeded, page):
         feedback = page.locator("section.feedback")
         expect(feedback).to_be_visible()
         expect(feedback).to_have_attribute("aria-live", "polite")
-        page.wait_for_function("document.activeElement.closest('section.feedback') !== null")
+        # A function, not an expression string: the site's CSP forbids eval.
+        page.wait_for_function("() => document.activeElement.closest('section.feedback') !== null")
         expect(page.locator("#feedback-title")).to_be_focused()
         verdict = "Incorrect" if position == wrong_at else "Correct"
         expect(page.locator("#feedback-title")).to_have_text(verdict)

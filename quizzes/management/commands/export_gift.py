@@ -17,7 +17,10 @@ class Command(BaseCommand):
         target = Quiz.objects.filter(slug=quiz).first()
         if target is None:
             raise CommandError(f"No quiz with slug {quiz!r}.")
-        text = gift_io.export_gift(target.questions.all())
+        try:
+            text = gift_io.export_gift(target.questions.all())
+        except gift_io.GiftExportError as error:
+            raise CommandError(str(error)) from None
         if output is None:
             self.stdout.write(text, ending="")
             return
