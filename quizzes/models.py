@@ -290,7 +290,10 @@ class Attempt(models.Model):
                 name="finished_attempt_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["user", "quiz", "state"])]
+        indexes = [
+            models.Index(fields=["user", "quiz", "state"]),
+            models.Index(fields=["quiz", "state", "finished_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.quiz} #{self.pk}"

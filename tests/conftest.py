@@ -8,3 +8,12 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (statistics and sessions may use it)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
