@@ -165,7 +165,10 @@ class LessonAdmin(admin.ModelAdmin):
             chosen = {
                 int(value)
                 for value in request.POST.getlist("draft")
-                if value.isdigit() and int(value) < len(drafts)
+                if value.isascii()
+                and value.isdigit()
+                and len(value) <= 5
+                and int(value) < len(drafts)
             }
             lesson, created = save_article_draft(
                 text=text, article=article, drafts=drafts, chosen=chosen

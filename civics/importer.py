@@ -217,7 +217,7 @@ def parse_date(text: str) -> dt.date | None:
         if not match:
             continue
         month = match["month"]
-        number = int(month) if month.isdigit() else _MONTHS.get(month.lower())
+        number = int(month) if month.isascii() and month.isdigit() else _MONTHS.get(month.lower())
         if number is None:
             continue
         try:

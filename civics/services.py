@@ -192,6 +192,11 @@ def set_session_tick(session, *, action: ActionItem, done: bool, note: str, now)
     session[SESSION_TICKS] = ticks
 
 
+def _small_number(text: str) -> bool:
+    """ASCII digits that fit a database id ("²".isdigit() is True, and int() refuses it)."""
+    return text.isascii() and text.isdigit() and len(text) < 19
+
+
 def adopt_anonymous_progress(*, user, token: str, session_ticks: dict, now) -> dict:
     """Give ``user`` the attempts and ticks made anonymously in this browser session.
 
@@ -214,26 +219,34 @@ def adopt_anonymous_progress(*, user, token: str, session_ticks: dict, now) -> d
             else []
         )
         ids = [attempt.pk for attempt in adopted]
+
+        # One open attempt per quiz and learner (a database constraint): where the account and
+        # the session both have one, the older is abandoned before the session's moves over.
+        def is_open(attempt) -> bool:
+            return attempt.is_in_progress and attempt.retry_of_id is None and not attempt.is_review
+
+        open_here = {
+            a.quiz_id: a
+            for a in Attempt.objects.select_for_update().filter(user=user)
+            if is_open(a)
+        }
+        for attempt in adopted:
+            other = open_here.get(attempt.quiz_id)
+            if other is not None and is_open(attempt):
+                older = min(attempt, other, key=lambda a: (a.started_at, a.pk))
+                Attempt.objects.filter(pk=older.pk).update(state=Attempt.State.ABANDONED)
         Attempt.objects.filter(pk__in=ids).update(user=user, anonymous_token="")
-        in_progress = Attempt.objects.filter(
-            user=user, state=Attempt.State.IN_PROGRESS, retry_of__isnull=True, is_review=False
-        ).order_by("quiz_id", "-started_at")
-        seen = set()
-        for attempt in in_progress:
-            if attempt.quiz_id in seen:
-                Attempt.objects.filter(pk=attempt.pk).update(state=Attempt.State.ABANDONED)
-            seen.add(attempt.quiz_id)
         record_review_answers(user=user, attempt_ids=ids)
 
         ticks = 0
         valid = {
             a.pk: a
             for a in ActionItem.objects.filter(
-                pk__in=[int(k) for k in session_ticks if k.isdigit()]
+                pk__in=[int(k) for k in session_ticks if _small_number(k)]
             )
         }
         for key, data in session_ticks.items():
-            action = valid.get(int(key)) if key.isdigit() else None
+            action = valid.get(int(key)) if _small_number(key) else None
             if action is None:
                 continue
             note = str(data.get("note", ""))[:280]

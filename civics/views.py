@@ -89,7 +89,7 @@ def _ticks_for(request, actions) -> dict:
             for tick in ActionTick.objects.filter(user=request.user, action_id__in=ids)
         }
     stored = request.session.get(SESSION_TICKS, {})
-    return {int(k): v for k, v in stored.items() if k.isdigit() and int(k) in ids}
+    return {int(k): v for k, v in stored.items() if k.isascii() and k.isdigit() and int(k) in ids}
 
 
 @require_POST
@@ -104,6 +104,8 @@ def tick_action(request, slug, pk):
         error = "Choose whether the action is done."
     elif len(note) > 280:
         error = "Keep the note to 280 characters or fewer."
+    elif "\x00" in note:
+        error = "The note contains a character that cannot be stored; retype it."
     else:
         now = timezone.now()
         if request.user.is_authenticated:

@@ -80,11 +80,14 @@ def decode_upload(data: bytes, *, name: str = "upload.gift") -> str:
     if not data.strip():
         raise GiftImportError(f"{name} is empty.")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise GiftImportError(
             f"{name} is not UTF-8 text (byte {exc.start + 1}); save it as UTF-8 and try again."
         ) from None
+    if "\x00" in text:
+        raise GiftImportError(f"{name} contains NUL characters; it is not a text file.")
+    return text
 
 
 def check_gift(text: str, *, quiz: Quiz, skip_unsupported: bool) -> gift.GiftResult:

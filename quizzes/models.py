@@ -289,6 +289,22 @@ class Attempt(models.Model):
                 condition=~Q(state="finished") | Q(finished_at__isnull=False),
                 name="finished_attempt_has_time",
             ),
+            # One quiz attempt in progress per learner and quiz: concurrent "start" clicks
+            # resume one attempt instead of creating several.
+            models.UniqueConstraint(
+                fields=["user", "quiz"],
+                condition=Q(
+                    state="in_progress", retry_of__isnull=True, is_review=False, user__isnull=False
+                ),
+                name="one_open_attempt_per_account",
+            ),
+            models.UniqueConstraint(
+                fields=["anonymous_token", "quiz"],
+                condition=Q(
+                    state="in_progress", retry_of__isnull=True, is_review=False, user__isnull=True
+                ),
+                name="one_open_attempt_per_session",
+            ),
         ]
         indexes = [
             models.Index(fields=["user", "quiz", "state"]),

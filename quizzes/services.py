@@ -140,20 +140,37 @@ def start_attempt(
                     for i, pk in enumerate(quiz.questions.published().values_list("pk", flat=True))
                 }
                 questions.sort(key=order.__getitem__)
-        return _create_attempt(
-            quiz=quiz,
-            user=user,
-            token=token,
-            mode=quiz.mode,
-            question_ids=questions,
-            now=now,
-            rng=rng,
-            deadline_minutes=quiz.time_limit_minutes,
-        )
+        try:
+            with transaction.atomic():
+                return _create_attempt(
+                    quiz=quiz,
+                    user=user,
+                    token=token,
+                    mode=quiz.mode,
+                    question_ids=questions,
+                    now=now,
+                    rng=rng,
+                    deadline_minutes=quiz.time_limit_minutes,
+                )
+        except IntegrityError:
+            # A concurrent start won (one open attempt per learner and quiz): resume that one.
+            return owned.filter(
+                quiz=quiz, state=Attempt.State.IN_PROGRESS, retry_of__isnull=True, is_review=False
+            ).get()
 
 
 def _create_attempt(
-    *, quiz, user, token, mode, question_ids, now, rng, deadline_minutes, retry_of=None
+    *,
+    quiz,
+    user,
+    token,
+    mode,
+    question_ids,
+    now,
+    rng,
+    deadline_minutes,
+    retry_of=None,
+    is_review=False,
 ):
     from datetime import timedelta
 
@@ -163,6 +180,7 @@ def _create_attempt(
         anonymous_token="" if user.is_authenticated else token,
         mode=mode,
         retry_of=retry_of,
+        is_review=is_review,
         seed=rng.randrange(1, 2**31),
         started_at=now,
         deadline=now + timedelta(minutes=deadline_minutes) if deadline_minutes else None,
@@ -349,7 +367,6 @@ def start_review(*, user, now, rng: random.Random | None = None) -> Attempt:
             now=now,
             rng=rng,
             deadline_minutes=None,
+            is_review=True,
         )
-        Attempt.objects.filter(pk=attempt.pk).update(is_review=True)
-        attempt.is_review = True
         return attempt

@@ -185,7 +185,7 @@ def _navigate(request, attempt, slots, position, going):
         return _redirect(request, _question_url(attempt, position - 1))
     if going == "next" and position < last:
         return _redirect(request, _question_url(attempt, position + 1))
-    if going.isdigit() and 1 <= int(going) <= last:
+    if going.isascii() and going.isdigit() and len(going) <= 5 and 1 <= int(going) <= last:
         return _redirect(request, _question_url(attempt, int(going)))
     return _redirect(request, reverse("quizzes:summary", args=[attempt.pk]))
 
