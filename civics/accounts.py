@@ -23,7 +23,12 @@ from .csvsafe import csv_safe, csv_text  # noqa: F401 — csv_safe is part of th
 from .models import ActionTick, LearnerProfile
 from .services import SESSION_TICKS, adopt_anonymous_progress
 
-TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+# Current zone names by region (no "US/…", "Etc/GMT+5" with its inverted sign, and the like).
+_REGIONS = ("Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia",
+            "Europe", "Indian", "Pacific")  # fmt: skip
+TIME_ZONES = ["UTC"] + sorted(
+    name for name in zoneinfo.available_timezones() if name.split("/", 1)[0] in _REGIONS
+)
 
 
 class TimeZoneField(forms.ChoiceField):

@@ -17,6 +17,7 @@ from .models import AcceptedAnswer, Attempt, Choice, MatchPair, NumericAnswer, Q
 from .scoring import score_percent
 from .statistics import ItemSums, item_stats
 from .stats_queries import item_sums, quiz_report
+from .validation import Problem
 
 SESSION_GIFT = "admin_gift_upload"
 
@@ -380,11 +381,23 @@ class QuestionAdmin(admin.ModelAdmin):
             kwargs["queryset"] = db_field.related_model.objects.select_related("lesson")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "section" in form.base_fields:
+            # Only the passages of this quiz's lesson ("Read the passage" links there).
+            field = form.base_fields["section"]
+            field.queryset = field.queryset.filter(lesson_id=obj.quiz.lesson_id)
+        return form
+
     def save_related(self, request, form, formsets, change):
         """Validate the saved question with its answers; a failing one stays a draft."""
         super().save_related(request, form, formsets, change)
         question = Question.objects.with_keys().get(pk=form.instance.pk)
         problems = gift_io.problems_of(question)
+        if question.section_id and question.section.lesson_id != question.quiz.lesson_id:
+            problems.append(
+                Problem("section", "Choose a section of this quiz's own lesson, or none.")
+            )
         if problems:
             if question.is_published:
                 Question.objects.filter(pk=question.pk).update(is_published=False)

@@ -67,6 +67,7 @@ class Dashboard:
     quizzes: list[QuizScores] = field(default_factory=list)
     chart: list[ChartPoint] = field(default_factory=list)
     review_due: int = 0
+    in_progress: list = field(default_factory=list)  # attempts to resume
     streak: int = 0
     actions_done: int = 0
     action_total: int = 0
@@ -192,6 +193,11 @@ def dashboard_for(user, *, now: datetime) -> Dashboard:
         board.action_total += lesson.action_total
 
     board.review_due = ReviewItem.objects.filter(user=user).due(now).count()
+    board.in_progress = list(
+        Attempt.objects.filter(user=user, state=Attempt.State.IN_PROGRESS)
+        .select_related("quiz")
+        .order_by("-started_at")[:10]
+    )
 
     answer_days = (
         Answer.objects.filter(attempt__user=user)

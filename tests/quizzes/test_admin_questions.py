@@ -13,7 +13,7 @@ from django.test import Client
 from quizzes import gift_io, packs, validation
 from quizzes.models import Question, Quiz
 from quizzes.validation import Problem
-from tests.factories import StaffUserFactory
+from tests.factories import LessonSectionFactory, StaffUserFactory
 
 from .factories import (
     ChoiceFactory,
@@ -466,3 +466,34 @@ def test_load_seeds_asks_the_validation_function(spy):
 
     assert not Quiz.objects.exists()
     assert spy  # the first seed question was asked about, and stopped the load
+
+
+def test_a_section_of_another_lesson_keeps_the_question_a_draft(educator_client):
+    """ "Read the passage" must open this quiz's lesson: a foreign section is a problem."""
+    quiz = QuizFactory()
+    foreign = LessonSectionFactory(heading="Elsewhere")
+    response = educator_client.post(
+        "/admin/quizzes/question/add/",
+        question_form(
+            quiz,
+            "single",
+            section=str(foreign.pk),
+            choices=[choice("Right", 1), choice("Wrong", 0)],
+        ),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    question = Question.objects.get(quiz=quiz)
+    assert not question.is_published
+    assert any("section: Choose a section of this quiz" in m for m in messages_of(response))
+
+
+def test_the_question_page_offers_only_its_own_lessons_sections(educator_client):
+    question = single_question(QuizFactory())
+    own = LessonSectionFactory(lesson=question.quiz.lesson, heading="Own passage")
+    other = LessonSectionFactory(heading="Other lesson passage")
+
+    page = educator_client.get(f"/admin/quizzes/question/{question.pk}/change/").content.decode()
+
+    assert f'<option value="{own.pk}"' in page
+    assert f'<option value="{other.pk}"' not in page

@@ -13,9 +13,10 @@ from tests.factories import ActionItemFactory, LessonFactory, TopicFactory, User
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD_QUERIES = 12
-"""Session and user, then the dashboard's own ten: time zone, topics, answers, finished attempts,
-lessons, lesson reads, ticks per lesson, review count, days with an answer, days with a tick."""
+DASHBOARD_QUERIES = 13
+"""Session and user, then the dashboard's own eleven: time zone, topics, answers, finished
+attempts, lessons, lesson reads, ticks per lesson, review count, attempts to resume, days with an
+answer, days with a tick."""
 
 
 @pytest.fixture(autouse=True)
@@ -254,3 +255,21 @@ def test_dashboard_runs_a_fixed_number_of_queries(
     html = response.content.decode()
     assert html.count("<circle") == min(attempts, 20)
     assert "Review 1 due question</button>" in html
+
+
+def test_dashboard_links_to_the_attempts_in_progress(client):
+    """A practice retry left half done (or any open attempt) can be resumed from the dashboard."""
+    from django.core.management import call_command
+
+    call_command("load_seeds", verbosity=0)
+    learner = UserFactory()
+    quiz = Quiz.objects.get(slug="rubio-security-collaboration")
+    from quizzes import services
+
+    attempt = services.start_attempt(quiz=quiz, user=learner, token="", now=dt.datetime.now(dt.UTC))
+    client.force_login(learner)
+
+    page = client.get("/dashboard/").content.decode()
+
+    assert "Pick up where you left off" in page
+    assert f'href="/attempts/{attempt.pk}/"' in page
