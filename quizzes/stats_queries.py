@@ -130,12 +130,8 @@ GROUP BY s.question_id
         }
 
 
-def attempt_totals(quiz_id: int, *, first_only: bool) -> list[tuple[float, int]]:
-    """(total points, number of questions) of each finished attempt."""
-    return _cached("totals", [quiz_id], first_only, lambda: _attempt_totals(quiz_id, first_only))
-
-
 def _attempt_totals(quiz_id: int, first_only: bool) -> list[tuple[float, int]]:
+    """(total points, number of questions) of each finished attempt."""
     cte, params = _attempts_cte([quiz_id], first_only)
     with connection.cursor() as cursor:
         cursor.execute(cte + "SELECT total, k FROM counted", params)
@@ -172,7 +168,6 @@ def quiz_report(quiz: Quiz, *, first_only: bool) -> QuizReport:
         )
     )
     sums = item_sums([quiz.pk], first_only=first_only)
-    totals = attempt_totals(quiz.pk, first_only=first_only)
     picks = choice_counts(quiz.pk, first_only=first_only)
     reports = []
     for question in questions:
@@ -186,12 +181,17 @@ def quiz_report(quiz: Quiz, *, first_only: bool) -> QuizReport:
             for choice in question.choices.all()
         ]
         reports.append(QuestionReport(question, stats, choices))
-    scores = [100 * total / k for total, k in totals if k]
     variances = [r.stats.variance for r in reports if r.stats.variance is not None]
-    summary = quiz_stats(
-        scores,
-        pass_mark=quiz.pass_mark,
-        item_variances=variances,
-        totals=[total for total, k in totals if k],
-    )
+
+    def summarize() -> QuizStats:
+        totals = _attempt_totals(quiz.pk, first_only)
+        return quiz_stats(
+            [100 * total / k for total, k in totals if k],
+            pass_mark=quiz.pass_mark,
+            item_variances=variances,
+            totals=[total for total, k in totals if k],
+        )
+
+    # The summary, not the per-attempt totals, is what is cached: a handful of numbers.
+    summary = _cached(f"summary-{quiz.pass_mark}", [quiz.pk], first_only, summarize)
     return QuizReport(quiz, first_only, summary, reports)
