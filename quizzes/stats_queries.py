@@ -86,9 +86,9 @@ def _version(quiz_ids: list[int]) -> str:
     return ";".join(f"{q}:{n}:{last.timestamp() if last else 0}:{top}" for q, n, last, top in rows)
 
 
-def _cached(kind: str, quiz_ids: list[int], first_only: bool, compute):
+def _cached(kind: str, quiz_ids: list[int], first_only: bool, compute, version=None):
     key = f"quiz-stats:v1:{kind}:{','.join(map(str, quiz_ids))}:{int(first_only)}"
-    version = _version(quiz_ids)
+    version = _version(quiz_ids) if version is None else version
     hit = cache.get(key)
     if hit is not None and hit[0] == version:
         return hit[1]
@@ -97,12 +97,12 @@ def _cached(kind: str, quiz_ids: list[int], first_only: bool, compute):
     return value
 
 
-def item_sums(quiz_ids: list[int], *, first_only: bool) -> dict[int, ItemSums]:
+def item_sums(quiz_ids: list[int], *, first_only: bool, version=None) -> dict[int, ItemSums]:
     """Per question: n, Σx, Σx², ΣT, ΣT², ΣxT over the finished attempts that held it."""
     if not quiz_ids:
         return {}
     quiz_ids = sorted(quiz_ids)
-    return _cached("items", quiz_ids, first_only, lambda: _item_sums(quiz_ids, first_only))
+    return _cached("items", quiz_ids, first_only, lambda: _item_sums(quiz_ids, first_only), version)
 
 
 def _item_sums(quiz_ids: list[int], first_only: bool) -> dict[int, ItemSums]:
@@ -138,9 +138,11 @@ def _attempt_totals(quiz_id: int, first_only: bool) -> list[tuple[float, int]]:
         return [(float(total or 0), int(k or 0)) for total, k in cursor.fetchall()]
 
 
-def choice_counts(quiz_id: int, *, first_only: bool) -> dict[int, int]:
+def choice_counts(quiz_id: int, *, first_only: bool, version=None) -> dict[int, int]:
     """How many attempts picked each choice."""
-    return _cached("choices", [quiz_id], first_only, lambda: _choice_counts(quiz_id, first_only))
+    return _cached(
+        "choices", [quiz_id], first_only, lambda: _choice_counts(quiz_id, first_only), version
+    )
 
 
 def _choice_counts(quiz_id: int, first_only: bool) -> dict[int, int]:
@@ -167,8 +169,9 @@ def quiz_report(quiz: Quiz, *, first_only: bool) -> QuizReport:
             Prefetch("choices", queryset=Choice.objects.order_by("order", "pk"))
         )
     )
-    sums = item_sums([quiz.pk], first_only=first_only)
-    picks = choice_counts(quiz.pk, first_only=first_only)
+    version = _version([quiz.pk])  # once per report
+    sums = item_sums([quiz.pk], first_only=first_only, version=version)
+    picks = choice_counts(quiz.pk, first_only=first_only, version=version)
     reports = []
     for question in questions:
         stats = item_stats(sums.get(question.pk, ItemSums(0, 0, 0, 0, 0, 0)))
@@ -193,5 +196,5 @@ def quiz_report(quiz: Quiz, *, first_only: bool) -> QuizReport:
         )
 
     # The summary, not the per-attempt totals, is what is cached: a handful of numbers.
-    summary = _cached(f"summary-{quiz.pass_mark}", [quiz.pk], first_only, summarize)
+    summary = _cached(f"summary-{quiz.pass_mark}", [quiz.pk], first_only, summarize, version)
     return QuizReport(quiz, first_only, summary, reports)
