@@ -19,6 +19,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from quizzes.stats_queries import forget as forget_statistics
+
 from .csvsafe import csv_safe, csv_text  # noqa: F401 — csv_safe is part of this module's API
 from .models import ActionTick, LearnerProfile
 from .services import SESSION_TICKS, adopt_anonymous_progress
@@ -158,6 +160,7 @@ def delete_account(request):
     if request.method == "POST":
         if form.is_valid():
             user = request.user
+            quiz_ids = list(user.attempts.values_list("quiz_id", flat=True).distinct())
             logout(request)
             with transaction.atomic():
                 # Attempts, answers, ticks, reads, review items and the profile cascade; the
@@ -166,6 +169,7 @@ def delete_account(request):
                 AccessLog.objects.filter(username=user.username).delete()
                 AccessFailureLog.objects.filter(username=user.username).delete()
                 user.delete()
+            forget_statistics(quiz_ids)  # their answers no longer count
             messages.success(request, "Your account and all of its data have been deleted.")
             return redirect("civics:home")
         return render(request, "registration/delete_account.html", {"form": form}, status=400)
