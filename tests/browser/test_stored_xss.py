@@ -48,11 +48,6 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "bypass_csp": True}
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def build_world():
     """Two lessons with half the payloads each in every field (joined as paragraphs): the first
     with a practice quiz, the second with an exam quiz, each holding every question type. Both

@@ -63,11 +63,6 @@ EDUCATOR_MODELS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def educator(db):
     user = StaffUserFactory(username="teacher")

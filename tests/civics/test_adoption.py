@@ -21,11 +21,6 @@ PASSWORD = "correct horse battery staple"  # UserFactory's
 DAY = dt.timedelta(days=1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def quizzes() -> dict[str, Quiz]:
     call_command("load_seeds", verbosity=0)

@@ -18,11 +18,6 @@ ENV = "CIVICPATH_EDUCATOR_PASSWORD"
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _no_password_in_the_environment(monkeypatch):
     monkeypatch.delenv(ENV, raising=False)
 

@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -39,20 +39,6 @@ needs_seeds = pytest.mark.skipif(
 URL = "/admin/civics/lesson/import-article/"
 WRITTEN = [Lesson, Source, LessonSection, Topic, ActionItem, Quiz, Question]
 NOTHING = {model.__name__: 0 for model in WRITTEN}
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def educator_client(db) -> Client:
-    user = StaffUserFactory(username="teacher")
-    user.groups.add(Group.objects.get(name="Educators"))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def saved() -> dict[str, int]:

@@ -6,14 +6,12 @@ function, ``quizzes.validation.validate_question``, which the admin, GIFT import
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
-from django.test import Client
 
 from quizzes import gift_io, packs, validation
 from quizzes.models import Question, Quiz
 from quizzes.validation import Problem
-from tests.factories import LessonSectionFactory, StaffUserFactory
+from tests.factories import LessonSectionFactory
 
 from .factories import (
     ChoiceFactory,
@@ -30,20 +28,6 @@ pytestmark = pytest.mark.django_db
 
 ADD = "/admin/quizzes/question/add/"
 DRAFTED = "The question was saved as a draft until it is fixed."
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def educator_client(db) -> Client:
-    user = StaffUserFactory(username="teacher")
-    user.groups.add(Group.objects.get(name="Educators"))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def inline(prefix: str, rows=(), initial: int = 0) -> dict:

@@ -19,11 +19,6 @@ attempts, lessons, lesson reads, ticks per lesson, review count, attempts to res
 answer, days with a tick."""
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def quizzes() -> dict[str, Quiz]:
     call_command("load_seeds", verbosity=0)

@@ -8,8 +8,6 @@ import zipfile
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.test import Client
 
 from civics.models import ActionTick
 from quizzes.models import Answer, Attempt, Slot
@@ -29,20 +27,6 @@ PAYLOADS = {
     "\t": "\t=1+1",
     "\r": "\r=1+1",
 }
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def educator_client(db) -> Client:
-    user = StaffUserFactory(username="teacher")
-    user.groups.add(Group.objects.get(name="Educators"))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def attempt(quiz, questions, points, *, user=None, token="", minute=0, state="finished", **extra):

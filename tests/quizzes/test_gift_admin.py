@@ -2,9 +2,7 @@
 confirm; every refusal says why and saves nothing. Export a quiz, or selected questions."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from quizzes import gift, gift_io
 from quizzes.admin import SESSION_GIFT
@@ -35,20 +33,6 @@ Just a description.
 ::Year:: In which year did Canada become a federation? {#1867}
 """
 # Line 3 Capital, 5 Essay (skipped), 7 Senate, 9 a description (skipped), 11 Year.
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def educator_client(db) -> Client:
-    user = StaffUserFactory(username="teacher")
-    user.groups.add(Group.objects.get(name="Educators"))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -17,11 +17,6 @@ DAY = dt.timedelta(days=1)
 T0 = dt.datetime(2025, 9, 10, 12, 0, tzinfo=dt.UTC)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def quizzes() -> dict[str, Quiz]:
     call_command("load_seeds", verbosity=0)

@@ -22,28 +22,21 @@ import math
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from civics.models import Lesson
 from quizzes.models import Answer, Attempt, Choice, Question, Quiz, Slot
 from quizzes.statistics import ItemSums, cronbach_alpha, item_stats, quiz_stats
 from quizzes.stats_queries import quiz_report
-from tests.factories import StaffUserFactory, UserFactory
+from tests.factories import UserFactory
 
 from .factories import T0, ChoiceFactory, QuestionFactory, QuizFactory
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_attempt(
@@ -297,15 +290,6 @@ def test_a_quiz_without_attempts_reports_no_figures(example):
 
 
 # --- The admin pages ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def educator_client(db) -> Client:
-    user = StaffUserFactory(username="teacher")
-    user.groups.add(Group.objects.get(name="Educators"))
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def cells(html: str, label: str) -> str:

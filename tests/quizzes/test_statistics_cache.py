@@ -28,11 +28,6 @@ def finished_attempt(quiz, user, *, right: bool, when):
     return attempt
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_a_newly_finished_attempt_shows_in_the_cached_report():
     quiz = QuizFactory()
     single_question(quiz)

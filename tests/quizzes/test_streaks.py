@@ -65,11 +65,6 @@ def test_repeated_days_count_once():
 # --- On the dashboard, in the learner's time zone ----------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def quiz(db) -> Quiz:
     call_command("load_seeds", verbosity=0)
