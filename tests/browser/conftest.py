@@ -4,8 +4,10 @@ Outside CI a missing Chromium skips these tests with one line saying how to inst
 (CI=true) it fails the run, so a green CI always means the browser tests ran.
 """
 
+import contextlib
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,17 @@ def assert_no_axe_violations(axe, page, label=""):
     assert not violations, f"{label}: " + "; ".join(
         f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in violations
     )
+
+
+@pytest.fixture(autouse=True)
+def _settle_before_teardown(page):
+    """Let the page's last requests finish before the test's data is flushed.
+
+    With SQLite the live server shares the in-memory test database; a request still being
+    served when the flush runs meets "database table is locked". Depending on ``page`` makes
+    this teardown run before the page's and the database's.
+    """
+    yield
+    with contextlib.suppress(Exception):  # a closed or crashed page has nothing in flight
+        page.wait_for_load_state("networkidle", timeout=5000)
+    time.sleep(0.2)
