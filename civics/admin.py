@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from . import contentcache
 from .models import ActionItem, KeyPoint, Lesson, LessonSection, Source, Topic
 
 admin.site.site_header = "CivicPath educators"
@@ -211,4 +212,5 @@ class LessonAdmin(admin.ModelAdmin):
     @admin.action(description="Unpublish selected lessons (back to draft)", permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.update(status=Lesson.Status.DRAFT)
+        contentcache.bump()  # QuerySet.update sends no signals
         self.message_user(request, f"Moved {count} lesson(s) back to draft.", messages.SUCCESS)

@@ -355,3 +355,12 @@ class LessonRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.lesson_id}"
+
+
+class ContentVersion(models.Model):
+    """One row whose number goes up whenever educators change content (see contentcache)."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"content version {self.number}"

@@ -1,11 +1,17 @@
+from dataclasses import dataclass
+
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from quizzes.models import Attempt, Quiz
 
+from . import contentcache
 from .models import ActionItem, ActionTick, Lesson, LessonRead, Topic
 from .services import SESSION_TICKS, set_session_tick, set_tick
 
@@ -32,52 +38,115 @@ def topic_detail(request, slug):
 
 @require_safe
 def lesson_detail(request, slug):
-    lesson = get_object_or_404(_lessons_for_page(request), slug=slug)
+    page = lesson_page(slug, version=contentcache.current_version())
+    if page is None or not (page.lesson.is_published or request.user.is_staff):
+        raise Http404("No such lesson.")
     if request.user.is_authenticated:
         # One INSERT that keeps the first read (ON CONFLICT DO NOTHING), whatever came before.
         LessonRead.objects.bulk_create(
-            [LessonRead(user=request.user, lesson=lesson, read_at=timezone.now())],
+            [LessonRead(user=request.user, lesson_id=page.lesson.pk, read_at=timezone.now())],
             ignore_conflicts=True,
         )
-    return render(request, "civics/lesson_detail.html", _lesson_context(request, lesson))
+    return render(request, "civics/lesson_detail.html", _lesson_context(request, page))
 
 
-def _lessons_for_page(request):
+@dataclass
+class LessonPage:
+    """What every learner sees alike on a lesson page, prepared once per content version."""
+
+    lesson: Lesson
+    quiz: Quiz | None
+    actions: list[ActionItem]
+    body_html: str  # header, key points, contents and sections, already rendered
+    # Each checklist item rendered not done and done (without a note), a CSRF_MARK where the
+    # learner's token goes: most learners' items are in one of these two states.
+    action_html: dict[int, tuple[str, str]]
+
+
+# Stands in for the CSRF token in pre-rendered forms. Escaped content cannot contain "<".
+CSRF_MARK = mark_safe("<csrf-token>")
+
+
+def lesson_page(slug: str, *, version: int) -> LessonPage | None:
+    return contentcache.cached(
+        f"lesson-page:{slug}", lambda: _build_lesson_page(slug), version=version
+    )
+
+
+def _build_lesson_page(slug: str) -> LessonPage | None:
     quizzes = Quiz.objects.filter(is_published=True).annotate(
         question_total=Count("questions", filter=Q(questions__is_published=True))
     )
-    return (
-        Lesson.objects.visible_to(request.user)
-        .for_lesson_page()
+    lesson = (
+        Lesson.objects.for_lesson_page()
         .prefetch_related(Prefetch("quizzes", queryset=quizzes, to_attr="published_quizzes"))
+        .filter(slug=slug)
+        .first()
+    )
+    if lesson is None:
+        return None
+    body = render_to_string("civics/lesson_detail.html#lesson-body", {"lesson": lesson})
+    actions = list(lesson.actions.all())
+    return LessonPage(
+        lesson=lesson,
+        quiz=lesson.published_quizzes[0] if lesson.published_quizzes else None,
+        actions=actions,
+        body_html=mark_safe(body),
+        action_html={
+            action.pk: (_action_html(action, tick=None), _action_html(action, tick={"note": ""}))
+            for action in actions
+        },
     )
 
 
-def _lesson_context(request, lesson, **extra) -> dict:
+def _action_html(action: ActionItem, *, tick) -> str:
+    context = {"action": action, "tick": tick, "csrf_token": CSRF_MARK}
+    return render_to_string("civics/_action_item.html", context)
+
+
+def _lesson_context(request, page: LessonPage, **extra) -> dict:
     from quizzes.views import learner_token
 
-    quiz = lesson.published_quizzes[0] if lesson.published_quizzes else None
     in_progress = None
-    if quiz is not None:
+    token = learner_token(request)
+    if page.quiz is not None and (token or request.user.is_authenticated):
         in_progress = (
-            Attempt.objects.owned_by(user=request.user, token=learner_token(request))
+            Attempt.objects.owned_by(user=request.user, token=token)
             .filter(
-                quiz=quiz, state=Attempt.State.IN_PROGRESS, retry_of__isnull=True, is_review=False
+                quiz=page.quiz,
+                state=Attempt.State.IN_PROGRESS,
+                retry_of__isnull=True,
+                is_review=False,
             )
+            .only("pk")
             .first()
         )
-    actions = list(lesson.actions.all())
-    ticks = _ticks_for(request, actions)
-    action_rows = [(action, ticks.get(action.pk)) for action in actions]
+    ticks = _ticks_for(request, page.actions)
+    csrf_token = get_token(request)
+    action_rows = []
+    for action in page.actions:
+        tick = ticks.get(action.pk)
+        html = None  # rendered below, in the page, when it is not one of the two usual states
+        if not _note_of(tick) and extra.get("error_for") != action.pk:
+            html = mark_safe(page.action_html[action.pk][bool(tick)].replace(CSRF_MARK, csrf_token))
+        action_rows.append((action, tick, html))
     return {
-        "lesson": lesson,
-        "quiz": quiz,
+        "lesson": page.lesson,
+        "body_html": page.body_html,
+        "quiz": page.quiz,
         "in_progress": in_progress,
         "action_rows": action_rows,
         "done_count": len(ticks),
-        "action_total": len(actions),
+        "action_total": len(page.actions),
         **extra,
     }
+
+
+def _note_of(tick) -> str:
+    """A tick is an ActionTick row (accounts) or a {"note", "at"} dict (anonymous session)."""
+    if tick is None:
+        return ""
+    return tick.get("note", "") if isinstance(tick, dict) else tick.note
 
 
 def _ticks_for(request, actions) -> dict:
@@ -115,8 +184,8 @@ def tick_action(request, slug, pk):
         if not request.htmx:
             return redirect(f"{lesson.get_absolute_url()}#action-{action.pk}")
     if not request.htmx:
-        lesson = get_object_or_404(_lessons_for_page(request), pk=lesson.pk)
-        context = _lesson_context(request, lesson, error=error, error_for=action.pk)
+        page = lesson_page(lesson.slug, version=contentcache.current_version())
+        context = _lesson_context(request, page, error=error, error_for=action.pk)
         return render(request, "civics/lesson_detail.html", context, status=400)
     actions = list(ActionItem.objects.filter(lesson=lesson))
     ticks = _ticks_for(request, actions)

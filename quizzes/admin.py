@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
+from civics import contentcache
 from civics.csvsafe import csv_text
 
 from . import gift_io
@@ -84,11 +85,13 @@ class QuizAdmin(admin.ModelAdmin):
     @admin.action(description="Publish selected quizzes", permissions=["change"])
     def publish(self, request, queryset):
         count = queryset.update(is_published=True)
+        contentcache.bump()  # QuerySet.update sends no signals
         self.message_user(request, f"Published {count} quiz(zes).", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected quizzes", permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.update(is_published=False)
+        contentcache.bump()  # QuerySet.update sends no signals
         self.message_user(request, f"Unpublished {count} quiz(zes).", messages.SUCCESS)
 
     def get_urls(self):
@@ -401,6 +404,7 @@ class QuestionAdmin(admin.ModelAdmin):
         if problems:
             if question.is_published:
                 Question.objects.filter(pk=question.pk).update(is_published=False)
+                contentcache.bump()
                 form.instance.is_published = False
             for problem in problems:
                 messages.error(request, f"Not publishable — {problem}")
@@ -427,6 +431,7 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.action(description="Unpublish selected questions", permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.update(is_published=False)
+        contentcache.bump()  # QuerySet.update sends no signals
         self.message_user(request, f"Unpublished {count} question(s).", messages.SUCCESS)
 
     @admin.action(description="Export selected questions as GIFT", permissions=["view"])

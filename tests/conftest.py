@@ -12,10 +12,13 @@ def _plain_static_storage(settings):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (statistics and sessions may use it)."""
+    """Each test starts with an empty cache (statistics, sessions and content use it)."""
     from django.core.cache import cache
 
+    from civics import contentcache
+
     cache.clear()
+    contentcache.forget_memo()
     yield
 
 

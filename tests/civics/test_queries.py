@@ -16,15 +16,19 @@ from tests.factories import (
     LessonSectionFactory,
     TopicFactory,
 )
+from tests.quizzes.factories import QuizFactory
 
 pytestmark = pytest.mark.django_db
 
 PINNED = {
     "home": 3,  # topics with counts, lesson cards, their topics
     "topic": 3,  # the topic, its lesson cards, their topics
-    # The lesson with its source, then topics, key points, sections, actions, published quizzes.
-    "lesson": 6,
+    # First view of a content version: the version, then the lesson with its source, topics,
+    # key points, sections, actions and published quizzes (contentcache keeps the result).
+    "lesson": 7,
 }
+# Every later view until content changes: the content version, nothing else.
+LESSON_WARM = 1
 LESSON_PAGE_QUERYSET = 5  # Lesson.objects.for_lesson_page(): the page's queries but the quizzes
 
 
@@ -118,3 +122,28 @@ def test_for_cards_loads_everything_a_card_touches(django_assert_num_queries):
             for lesson in Lesson.objects.published().for_cards()
         ]
     assert [(count, len(names)) for _, count, names in cards] == [(3, 3)] * 3
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_a_lesson_page_already_prepared_costs_one_query_anonymous(client, n):
+    _, lesson = build(n)
+    count_queries(client, lesson.get_absolute_url())
+
+    queries, html = count_queries(client, lesson.get_absolute_url())
+
+    assert queries == LESSON_WARM
+    assert html.count('class="action"') == n
+
+
+def test_a_signed_in_reader_adds_their_own_rows_to_a_prepared_page(client, django_user_model):
+    _, lesson = build(3)
+    QuizFactory(lesson=lesson)
+    client.force_login(django_user_model.objects.create_user("reader", password="x"))
+    count_queries(client, lesson.get_absolute_url())
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(lesson.get_absolute_url()).status_code == 200
+
+    # session, user, content version, the read (INSERT ... ON CONFLICT DO NOTHING), the quiz
+    # in progress, the reader's ticks
+    assert len(queries) == 6, [q["sql"] for q in queries]

@@ -1,0 +1,112 @@
+"""Content that learners read, cached under one version number that every content change bumps.
+
+Lessons, quizzes and questions change only when educators edit them, yet every page view used
+to rebuild them from a dozen ORM queries and re-render the same Markdown-derived HTML. Pages now
+read one number, the content version, and take the prepared content from the cache under a key
+that carries that number. Any save or delete of a content row (admin, GIFT import, load_seeds,
+the article importer) draws a new number in the same transaction, so the next view misses the old
+keys and rebuilds; stale entries are never read again and simply expire.
+
+Each process also keeps the values for the newest version it has seen in a plain dict, so a
+hit costs neither a round trip to Redis nor unpickling. The number lives in the database, not in the cache, so that every gunicorn worker and every
+instance sees a bump at once even with the per-process local-memory cache. Bulk writes that skip
+model signals (``QuerySet.update``) call ``bump()`` themselves.
+"""
+
+import secrets
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+CONTENT_MODELS = (
+    "civics.Topic",
+    "civics.Source",
+    "civics.Lesson",
+    "civics.KeyPoint",
+    "civics.LessonSection",
+    "civics.ActionItem",
+    "quizzes.Quiz",
+    "quizzes.Question",
+    "quizzes.Choice",
+    "quizzes.AcceptedAnswer",
+    "quizzes.NumericAnswer",
+    "quizzes.MatchPair",
+)
+TIMEOUT = 60 * 60  # a safety net only: a bump already makes old entries unreachable
+_MISSING = object()
+
+
+def current_version() -> int:
+    """The content version: one primary-key read, without the ORM's query building."""
+    table = apps.get_model("civics", "ContentVersion")._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT number FROM {table} WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def new_number() -> int:
+    """Random rather than counted: a bump rolled back with its transaction is never reused, nor
+    is a number from another database that once shared this cache."""
+    return secrets.randbits(62) + 1
+
+
+def bump(**_signal_kwargs) -> None:
+    """Make every cached piece of content stale (inside the caller's transaction)."""
+    model = apps.get_model("civics", "ContentVersion")
+    if model.objects.filter(pk=1).update(number=new_number()):
+        return
+    try:  # a flushed test database has no row; migrations create it
+        with transaction.atomic():
+            model.objects.create(pk=1, number=new_number())
+    except IntegrityError:  # another writer created the row first
+        model.objects.filter(pk=1).update(number=new_number())
+
+
+# This process's own copies for the newest version it has seen: no round trip to a shared cache
+# and no unpickling. Callers treat the values as read-only.
+_memo: dict[str, object] = {}
+_memo_version: int | None = None
+MEMO_SIZE = 2000
+
+
+def cached(name: str, build, *, version: int):
+    """The value stored under ``name`` for this content version, built on a miss."""
+    global _memo_version
+    if version != _memo_version:
+        _memo.clear()
+        _memo_version = version
+    value = _memo.get(name, _MISSING)
+    if value is not _MISSING:
+        return value
+    key = f"content:{version}:{name}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = build()
+        cache.set(key, value, TIMEOUT)
+    if len(_memo) >= MEMO_SIZE:
+        _memo.clear()
+    _memo[name] = value
+    return value
+
+
+def forget_memo() -> None:
+    """Drop this process's copies (tests do this when they clear the cache)."""
+    global _memo_version
+    _memo.clear()
+    _memo_version = None
+
+
+def connect_signals() -> None:
+    for label in CONTENT_MODELS:
+        model = apps.get_model(label)
+        uid = f"contentcache-{label}"
+        post_save.connect(bump, sender=model, dispatch_uid=f"{uid}-save", weak=False)
+        post_delete.connect(bump, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                bump, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}",
+                weak=False,
+            )  # fmt: skip
