@@ -1,16 +1,17 @@
-"""Content that learners read, cached under one version number that every content change bumps.
+"""Content that learners read, cached under one version number that every content change redraws.
 
 Lessons, quizzes and questions change only when educators edit them, yet every page view used
 to rebuild them from a dozen ORM queries and re-render the same Markdown-derived HTML. Pages now
 read one number, the content version, and take the prepared content from the cache under a key
 that carries that number. Any save or delete of a content row (admin, GIFT import, load_seeds,
-the article importer) draws a new number in the same transaction, so the next view misses the old
-keys and rebuilds; stale entries are never read again and simply expire.
+the article importer) draws a new number in the same transaction, so the next view misses the
+old keys and rebuilds; stale entries are never read again and simply expire.
 
-Each process also keeps the values for the newest version it has seen in a plain dict, so a
-hit costs neither a round trip to Redis nor unpickling. The number lives in the database, not in the cache, so that every gunicorn worker and every
-instance sees a bump at once even with the per-process local-memory cache. Bulk writes that skip
-model signals (``QuerySet.update``) call ``bump()`` themselves.
+The number lives in the database, not in the cache, so that every gunicorn worker and every
+instance sees a change at once even with the per-process local-memory cache. Each process also
+keeps the values for the newest number it has seen in a plain dict, so a hit costs neither a
+round trip to Redis nor unpickling. Bulk writes that skip model signals (``QuerySet.update``)
+call ``bump()`` themselves.
 """
 
 import secrets
