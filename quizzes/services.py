@@ -276,8 +276,17 @@ def submit_answer(
             for name, value in values.items():
                 setattr(answer, name, value)
             answer.save(update_fields=list(values))
-            answer.matches.all().delete()
-        answer.choices.set(given.choice_ids)
+            # Replace what was given before (exam mode lets an answer change); only the tables
+            # this question type uses are touched.
+            if question.type in (Question.Type.SINGLE, Question.Type.MULTIPLE):
+                Answer.choices.through.objects.filter(answer=answer).delete()
+            elif question.type == Question.Type.MATCHING:
+                answer.matches.all().delete()
+        if given.choice_ids:
+            Answer.choices.through.objects.bulk_create(
+                Answer.choices.through(answer=answer, choice_id=choice_id)
+                for choice_id in given.choice_ids
+            )
         if given.matches:
             MatchResponse.objects.bulk_create(
                 MatchResponse(answer=answer, pair_id=pair_id, given=text)

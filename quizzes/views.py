@@ -7,8 +7,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
+
+from civics import contentcache
 
 from . import services
 from .forms import AnswerForm, initial_for
@@ -109,13 +113,14 @@ def question(request, pk, position):
     slot = next((s for s in slots if s.position == position), None)
     if slot is None:
         raise Http404("No such question in this attempt.")
-    question = Question.objects.with_keys().get(pk=slot.question_id)
-    answers = {a.question_id: a for a in attempt.answers.prefetch_related("choices", "matches")}
-    answer = answers.get(question.pk)
+    question = question_with_keys(slot.question_id)
+    answer = None
+    answered = None  # ids of the questions answered: an exam's answer POST does without them
 
-    if attempt.is_practice and answer is None:
-        current = next((s.position for s in slots if s.question_id not in answers), None)
-        if current is not None and position != current:
+    if attempt.is_practice:
+        answered = _answered_ids(attempt)
+        current = next((s.position for s in slots if s.question_id not in answered), None)
+        if question.pk not in answered and current is not None and position != current:
             # Practice mode goes in order: the server, not the URL, decides the current question.
             return _redirect(request, _question_url(attempt, current))
 
@@ -142,25 +147,23 @@ def question(request, pk, position):
             except services.QuizError as error:
                 status, error_message = error.status, error.message
                 slot.refresh_from_db(fields=["sequence"])
-                answer = (
-                    attempt.answers.prefetch_related("choices", "matches")
-                    .filter(question=question)
-                    .first()
-                )
+                answered = _answered_ids(attempt)  # another tab may have answered meanwhile
             else:
-                answers[question.pk] = answer
                 if not attempt.is_practice:
                     return _navigate(request, attempt, slots, position, going or "next")
                 if not request.htmx:
                     return redirect(_question_url(attempt, position))
+                answered.add(question.pk)
         else:
             status = 400
-        if status != 400:
-            form = _form(attempt, question, slot, answer)
-    else:
+    if answered is None:
+        answered = _answered_ids(attempt)
+    if answer is None and question.pk in answered:
+        answer = _answer_to(attempt, question)
+    if request.method != "POST" or status != 400:  # a refused form shows what was sent
         form = _form(attempt, question, slot, answer)
 
-    context = _question_context(attempt, slots, slot, question, answers, form, now)
+    context = _question_context(attempt, slots, slot, question, answer, answered, form, now)
     context["error_message"] = error_message
     template = "quizzes/question.html"
     if request.htmx and not request.htmx.boosted:
@@ -190,8 +193,50 @@ def _navigate(request, attempt, slots, position, going):
     return _redirect(request, reverse("quizzes:summary", args=[attempt.pk]))
 
 
-def _question_context(attempt, slots, slot, question, answers, form, now):
-    answer = answers.get(question.pk)
+def _nav(attempt, slots, answered, current: int) -> str:
+    """The exam's list of questions, built here: a template loop cost 1.5 ms for 35 items."""
+    stem = _question_url(attempt, 1).removesuffix("1/")
+    return format_html_join(
+        "",
+        '<li><a href="{}{}/"{} class="{}">{}<span class="visually-hidden"> ({})</span></a></li>',
+        (
+            (
+                stem,
+                s.position,
+                mark_safe(' aria-current="step"') if s.position == current else "",
+                "is-answered" if s.question_id in answered else "",
+                s.position,
+                "answered" if s.question_id in answered else "not answered",
+            )
+            for s in slots
+        ),
+    )
+
+
+def question_with_keys(pk: int) -> Question:
+    """The question with everything grading and review need, prepared once per content version."""
+    return contentcache.cached(
+        f"question-with-keys:{pk}",
+        lambda: Question.objects.with_keys().get(pk=pk),
+        version=contentcache.current_version(),
+    )
+
+
+def _answered_ids(attempt: Attempt) -> set[int]:
+    return set(attempt.answers.values_list("question_id", flat=True))
+
+
+def _answer_to(attempt: Attempt, question: Question):
+    """This attempt's stored answer to the question, with what the question type needs."""
+    related = {
+        Question.Type.SINGLE: ["choices"],
+        Question.Type.MULTIPLE: ["choices"],
+        Question.Type.MATCHING: ["matches"],
+    }.get(question.type, [])
+    return attempt.answers.filter(question=question).prefetch_related(*related).first()
+
+
+def _question_context(attempt, slots, slot, question, answer, answered, form, now):
     total = len(slots)
     next_slot = next((s for s in slots if s.position > slot.position), None)
     show_feedback = attempt.is_practice and answer is not None
@@ -206,8 +251,8 @@ def _question_context(attempt, slots, slot, question, answers, form, now):
         "show_feedback": show_feedback,
         "review": review_rows([(slot, question, answer)])[0] if show_feedback else None,
         "total": total,
-        "answered_count": len(answers),
-        "nav": [(s.position, s.question_id in answers) for s in slots],
+        "answered_count": len(answered),
+        "nav": _nav(attempt, slots, answered, slot.position),
         "next_url": _question_url(attempt, next_slot.position) if next_slot else "",
         "is_last": next_slot is None,
         "seconds_left": (
