@@ -48,6 +48,15 @@ def current_version() -> int:
     return row[0] if row else 0
 
 
+def version_for(request) -> int:
+    """The content version, read once per request however many pieces the view takes."""
+    try:
+        return request._content_version
+    except AttributeError:
+        request._content_version = current_version()
+        return request._content_version
+
+
 def new_number() -> int:
     """Random rather than counted: a bump rolled back with its transaction is never reused, nor
     is a number from another database that once shared this cache."""
@@ -73,13 +82,18 @@ _memo_version: int | None = None
 MEMO_SIZE = 2000
 
 
-def cached(name: str, build, *, version: int):
-    """The value stored under ``name`` for this content version, built on a miss."""
+def _memo_for(version: int) -> dict[str, object]:
     global _memo_version
-    if version != _memo_version:
+    if version != _memo_version or len(_memo) >= MEMO_SIZE:
         _memo.clear()
         _memo_version = version
-    value = _memo.get(name, _MISSING)
+    return _memo
+
+
+def cached(name: str, build, *, version: int):
+    """The value stored under ``name`` for this content version, built on a miss."""
+    memo = _memo_for(version)
+    value = memo.get(name, _MISSING)
     if value is not _MISSING:
         return value
     key = f"content:{version}:{name}"
@@ -87,10 +101,36 @@ def cached(name: str, build, *, version: int):
     if value is _MISSING:
         value = build()
         cache.set(key, value, TIMEOUT)
-    if len(_memo) >= MEMO_SIZE:
-        _memo.clear()
-    _memo[name] = value
+    memo[name] = value
     return value
+
+
+def cached_many(prefix: str, ids, build_many, *, version: int) -> dict:
+    """{id: value} for each id, as ``cached`` would give it under ``prefix:id``; the misses are
+    built together by ``build_many(missing ids) -> {id: value}`` (one set of queries, not one per
+    id). An id that ``build_many`` leaves out is left out of the result."""
+    memo = _memo_for(version)
+    found, missing = {}, []
+    for item in ids:
+        value = memo.get(f"{prefix}:{item}", _MISSING)
+        if value is _MISSING:
+            missing.append(item)
+        else:
+            found[item] = value
+    if not missing:
+        return found
+    keys = {item: f"content:{version}:{prefix}:{item}" for item in missing}
+    shared = cache.get_many(keys.values())
+    for item, key in keys.items():
+        if key in shared:
+            found[item] = memo[f"{prefix}:{item}"] = shared[key]
+    still = [item for item in missing if item not in found]
+    if still:
+        built = build_many(still)
+        cache.set_many({keys[item]: value for item, value in built.items()}, TIMEOUT)
+        for item, value in built.items():
+            found[item] = memo[f"{prefix}:{item}"] = value
+    return found
 
 
 def forget_memo() -> None:

@@ -2,9 +2,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST, require_safe
@@ -38,7 +38,7 @@ def topic_detail(request, slug):
 
 @require_safe
 def lesson_detail(request, slug):
-    page = lesson_page(slug, version=contentcache.current_version())
+    page = lesson_page(slug, version=contentcache.version_for(request))
     if page is None or not (page.lesson.is_published or request.user.is_staff):
         raise Http404("No such lesson.")
     if request.user.is_authenticated:
@@ -61,6 +61,7 @@ class LessonPage:
     # Each checklist item rendered not done and done (without a note), a CSRF_MARK where the
     # learner's token goes: most learners' items are in one of these two states.
     action_html: dict[int, tuple[str, str]]
+    quiz_start_url: str
 
 
 # Stands in for the CSRF token in pre-rendered forms. Escaped content cannot contain "<".
@@ -87,15 +88,17 @@ def _build_lesson_page(slug: str) -> LessonPage | None:
         return None
     body = render_to_string("civics/lesson_detail.html#lesson-body", {"lesson": lesson})
     actions = list(lesson.actions.all())
+    quiz = lesson.published_quizzes[0] if lesson.published_quizzes else None
     return LessonPage(
         lesson=lesson,
-        quiz=lesson.published_quizzes[0] if lesson.published_quizzes else None,
+        quiz=quiz,
         actions=actions,
         body_html=mark_safe(body),
         action_html={
             action.pk: (_action_html(action, tick=None), _action_html(action, tick={"note": ""}))
             for action in actions
         },
+        quiz_start_url=reverse("quizzes:start", args=[quiz.slug]) if quiz else "",
     )
 
 
@@ -122,18 +125,18 @@ def _lesson_context(request, page: LessonPage, **extra) -> dict:
             .first()
         )
     ticks = _ticks_for(request, page.actions)
-    csrf_token = get_token(request)
     action_rows = []
     for action in page.actions:
         tick = ticks.get(action.pk)
-        html = None  # rendered below, in the page, when it is not one of the two usual states
+        html = None  # rendered in the page when it is not one of the two usual states
         if not _note_of(tick) and extra.get("error_for") != action.pk:
-            html = mark_safe(page.action_html[action.pk][bool(tick)].replace(CSRF_MARK, csrf_token))
+            html = page.action_html[action.pk][bool(tick)]  # the template adds the CSRF token
         action_rows.append((action, tick, html))
     return {
         "lesson": page.lesson,
         "body_html": page.body_html,
         "quiz": page.quiz,
+        "quiz_start_url": page.quiz_start_url,
         "in_progress": in_progress,
         "action_rows": action_rows,
         "done_count": len(ticks),
@@ -184,7 +187,7 @@ def tick_action(request, slug, pk):
         if not request.htmx:
             return redirect(f"{lesson.get_absolute_url()}#action-{action.pk}")
     if not request.htmx:
-        page = lesson_page(lesson.slug, version=contentcache.current_version())
+        page = lesson_page(lesson.slug, version=contentcache.version_for(request))
         context = _lesson_context(request, page, error=error, error_for=action.pk)
         return render(request, "civics/lesson_detail.html", context, status=400)
     actions = list(ActionItem.objects.filter(lesson=lesson))

@@ -59,7 +59,7 @@ class QuestionQuerySet(models.QuerySet):
 
     def with_keys(self):
         """Everything grading and review need, in a fixed number of queries."""
-        return self.select_related("section", "quiz__lesson").prefetch_related(
+        return self.select_related("section__lesson", "quiz__lesson").prefetch_related(
             "choices", "accepted_answers", "numeric_answers", "pairs"
         )
 

@@ -2,26 +2,50 @@
 
 The rules live in plain modules (``mastery``, ``leitner``, ``streaks``, ``scoring``); this
 module only loads the rows, a constant number of queries whatever the number of attempts,
-answers or lessons, and hands plain values to those rules.
+answers or lessons, and hands plain values to those rules. What every learner shares (topics,
+lessons, which question belongs where) is a ``Catalog`` built once per content version, so the
+learner's own reads are single-table lists without joins.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
+from django.template.defaultfilters import floatformat
 
-from civics.models import ActionTick, LearnerProfile, Lesson, LessonRead, Topic
+from civics import contentcache
+from civics.contentcache import current_version
+from civics.models import ActionItem, ActionTick, LearnerProfile, Lesson, LessonRead, Topic
 
 from .mastery import AnswerFact, Level, topic_mastery
-from .models import Answer, Attempt, ReviewItem
+from .models import Answer, Attempt, Question, Quiz, ReviewItem
 from .scoring import score_percent
 from .streaks import current_streak
 
 CHART_POINTS = 20
+
+
+@dataclass(frozen=True)
+class Place:
+    """A topic or lesson as the dashboard links to it."""
+
+    pk: int
+    title: str
+    url: str
+    question_total: int
+    action_total: int = 0
+
+
+@dataclass(frozen=True)
+class QuizFacts:
+    title: str
+    lesson_id: int
+    lesson_title: str
+    pass_mark: int
 
 
 @dataclass
@@ -36,7 +60,7 @@ class QuizScores:
 
 @dataclass
 class LessonProgress:
-    lesson: Lesson
+    lesson: Place
     status: str  # not-started | read | passed | mastered
     actions_done: int
     action_total: int
@@ -57,6 +81,19 @@ class ChartPoint:
     y: float
     percent: float
     label: str
+
+    # Formatted once here: the template's floatformat filter ran 80 times for 20 points.
+    @property
+    def cx(self) -> str:
+        return f"{self.x:.1f}"
+
+    @property
+    def cy(self) -> str:
+        return f"{self.y:.1f}"
+
+    @cached_property
+    def percent_label(self) -> str:
+        return floatformat(self.percent, -1)
 
 
 @dataclass
@@ -85,16 +122,30 @@ def learner_zone(user) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def dashboard_for(user, *, now: datetime) -> Dashboard:
-    zone = learner_zone(user)
-    board = Dashboard(time_zone=str(zone))
+@dataclass
+class Catalog:
+    """The content progress is measured against: the same for every learner, so it is built once
+    per content version (``civics.contentcache``) rather than joined into each learner's reads."""
 
+    topics: list[Place]  # topics with published questions, by name
+    lessons: list[Place]  # published lessons, newest first
+    question_lesson: dict[int, int]  # published question (of a published quiz) -> its lesson
+    lesson_topics: dict[int, tuple[int, ...]]
+    action_lesson: dict[int, int]
+    quizzes: dict[int, QuizFacts]
+
+
+def catalog() -> Catalog:
+    return contentcache.cached("dashboard-catalog", _build_catalog, version=current_version())
+
+
+def _build_catalog() -> Catalog:
     published_questions = Q(
         lessons__status=Lesson.Status.PUBLISHED,
         lessons__quizzes__is_published=True,
         lessons__quizzes__questions__is_published=True,
     )
-    topics = list(
+    topics = (
         Topic.objects.annotate(
             question_total=Count(
                 "lessons__quizzes__questions", filter=published_questions, distinct=True
@@ -103,60 +154,7 @@ def dashboard_for(user, *, now: datetime) -> Dashboard:
         .filter(question_total__gt=0)
         .order_by("name")
     )
-    facts_by_topic: dict[int, list[AnswerFact]] = defaultdict(list)
-    facts_by_lesson: dict[int, list[AnswerFact]] = defaultdict(list)
-    rows = Answer.objects.filter(
-        attempt__user=user, question__is_published=True, question__quiz__is_published=True
-    ).values_list(
-        "question_id",
-        "points",
-        "answered_at",
-        "question__quiz__lesson_id",
-        "question__quiz__lesson__topics",
-    )
-    seen_for_lesson = set()
-    for question_id, points, answered_at, lesson_id, topic_id in rows:
-        fact = AnswerFact(question_id, points, answered_at)
-        if topic_id is not None:
-            facts_by_topic[topic_id].append(fact)
-        # The topics join repeats an answer once per topic of its lesson; count it once here.
-        key = (question_id, answered_at, points)
-        if key not in seen_for_lesson:
-            seen_for_lesson.add(key)
-            facts_by_lesson[lesson_id].append(fact)
-    board.topics = [
-        (
-            topic,
-            topic_mastery(facts_by_topic[topic.pk], question_total=topic.question_total, now=now),
-        )
-        for topic in topics
-    ]
-
-    attempts = list(
-        Attempt.objects.filter(
-            user=user, state=Attempt.State.FINISHED, is_review=False, retry_of__isnull=True
-        )
-        .with_score()
-        .select_related("quiz__lesson")
-        .order_by("finished_at")
-    )
-    scores: dict[int, QuizScores] = {}
-    passed_lessons = set()
-    for attempt in attempts:
-        percent = score_percent(attempt.points_total or 0, attempt.slot_total or 0)
-        entry = scores.setdefault(
-            attempt.quiz_id, QuizScores(attempt.quiz.title, attempt.quiz.lesson.title)
-        )
-        entry.attempts += 1
-        entry.best = max(entry.best, percent)
-        entry.latest = percent
-        if percent >= attempt.quiz.pass_mark:
-            entry.passed = True
-            passed_lessons.add(attempt.quiz.lesson_id)
-    board.quizzes = list(scores.values())
-    board.chart = _chart(attempts[-CHART_POINTS:], zone)
-
-    lessons = list(
+    lessons = (
         Lesson.objects.published()
         .annotate(
             action_total=Count("actions", distinct=True),
@@ -168,15 +166,96 @@ def dashboard_for(user, *, now: datetime) -> Dashboard:
         )
         .order_by("-published_on", "title")
     )
-    read = set(LessonRead.objects.filter(user=user).values_list("lesson_id", flat=True))
-    ticks = dict(
-        ActionTick.objects.filter(user=user)
-        .values("action__lesson_id")
-        .annotate(n=Count("pk"))
-        .values_list("action__lesson_id", "n")
+    lesson_topics: dict[int, list[int]] = defaultdict(list)
+    for lesson_id, topic_id in Lesson.topics.through.objects.values_list("lesson_id", "topic_id"):
+        lesson_topics[lesson_id].append(topic_id)
+    return Catalog(
+        topics=[Place(t.pk, t.name, t.get_absolute_url(), t.question_total) for t in topics],
+        lessons=[
+            Place(x.pk, x.title, x.get_absolute_url(), x.question_total, x.action_total)
+            for x in lessons
+        ],
+        question_lesson=dict(
+            Question.objects.filter(is_published=True, quiz__is_published=True).values_list(
+                "pk", "quiz__lesson_id"
+            )
+        ),
+        lesson_topics={pk: tuple(ids) for pk, ids in lesson_topics.items()},
+        action_lesson=dict(ActionItem.objects.values_list("pk", "lesson_id")),
+        quizzes={
+            pk: QuizFacts(title, lesson_id, lesson_title, pass_mark)
+            for pk, title, lesson_id, lesson_title, pass_mark in Quiz.objects.values_list(
+                "pk", "title", "lesson_id", "lesson__title", "pass_mark"
+            )
+        },
     )
-    attempted_lessons = {a.quiz.lesson_id for a in attempts}
-    for lesson in lessons:
+
+
+def dashboard_for(user, *, now: datetime) -> Dashboard:
+    zone = learner_zone(user)
+    board = Dashboard(time_zone=str(zone))
+    content = catalog()
+    days = set()  # days with an answer or a tick, in the learner's time zone
+
+    facts_by_topic: dict[int, list[AnswerFact]] = defaultdict(list)
+    facts_by_lesson: dict[int, list[AnswerFact]] = defaultdict(list)
+    points_by_attempt: dict[int, float] = defaultdict(float)
+    answers = Answer.objects.filter(attempt__user=user).values_list(
+        "attempt_id", "question_id", "points", "answered_at"
+    )
+    for attempt_id, question_id, points, answered_at in answers:
+        points_by_attempt[attempt_id] += points
+        days.add(answered_at.astimezone(zone).date())
+        lesson_id = content.question_lesson.get(question_id)
+        if lesson_id is None:
+            continue  # a question or quiz taken off line no longer counts towards mastery
+        fact = AnswerFact(question_id, points, answered_at)
+        facts_by_lesson[lesson_id].append(fact)
+        for topic_id in content.lesson_topics.get(lesson_id, ()):
+            facts_by_topic[topic_id].append(fact)
+    board.topics = [
+        (
+            topic,
+            topic_mastery(facts_by_topic[topic.pk], question_total=topic.question_total, now=now),
+        )
+        for topic in content.topics
+    ]
+
+    # Scores are summed from the answers read above, as Attempt.with_score() sums them in SQL.
+    attempts = list(
+        Attempt.objects.filter(
+            user=user, state=Attempt.State.FINISHED, is_review=False, retry_of__isnull=True
+        )
+        .order_by("finished_at")
+        .annotate(slot_total=Count("slots"))
+        .values_list("pk", "quiz_id", "finished_at", "slot_total")
+    )
+    scores: dict[int, QuizScores] = {}
+    passed_lessons = set()
+    chart = []
+    for attempt_id, quiz_id, finished_at, slot_total in attempts:
+        quiz = content.quizzes[quiz_id]
+        percent = score_percent(points_by_attempt[attempt_id], slot_total)
+        entry = scores.setdefault(quiz_id, QuizScores(quiz.title, quiz.lesson_title))
+        entry.attempts += 1
+        entry.best = max(entry.best, percent)
+        entry.latest = percent
+        if percent >= quiz.pass_mark:
+            entry.passed = True
+            passed_lessons.add(quiz.lesson_id)
+        chart.append((finished_at, percent, quiz.title))
+    board.quizzes = list(scores.values())
+    board.chart = _chart(chart[-CHART_POINTS:], zone)
+
+    read = set(LessonRead.objects.filter(user=user).values_list("lesson_id", flat=True))
+    ticks: dict[int, int] = defaultdict(int)
+    for action_id, ticked_at in ActionTick.objects.filter(user=user).values_list(
+        "action_id", "ticked_at"
+    ):
+        ticks[content.action_lesson.get(action_id)] += 1
+        days.add(ticked_at.astimezone(zone).date())
+    attempted_lessons = {content.quizzes[quiz_id].lesson_id for _, quiz_id, *_ in attempts}
+    for lesson in content.lessons:
         status = "not-started"
         if lesson.pk in read or lesson.pk in attempted_lessons or lesson.pk in facts_by_lesson:
             status = "read"
@@ -198,40 +277,25 @@ def dashboard_for(user, *, now: datetime) -> Dashboard:
         .select_related("quiz")
         .order_by("-started_at")[:10]
     )
-
-    answer_days = (
-        Answer.objects.filter(attempt__user=user)
-        .annotate(day=TruncDate("answered_at", tzinfo=zone))
-        .order_by()
-        .values_list("day", flat=True)
-        .distinct()
-    )
-    tick_days = (
-        ActionTick.objects.filter(user=user)
-        .annotate(day=TruncDate("ticked_at", tzinfo=zone))
-        .order_by()
-        .values_list("day", flat=True)
-        .distinct()
-    )
-    board.streak = current_streak({*answer_days, *tick_days}, today=now.astimezone(zone).date())
+    board.streak = current_streak(days, today=now.astimezone(zone).date())
     return board
 
 
 def _chart(attempts, zone) -> list[ChartPoint]:
-    """Points of a 600 x 200 chart: one per finished attempt, oldest on the left."""
+    """Points of a 600 x 200 chart: one per finished attempt (when, percent, quiz title), oldest
+    on the left."""
     if not attempts:
         return []
     step = 560 / max(len(attempts) - 1, 1)
     points = []
-    for index, attempt in enumerate(attempts):
-        percent = score_percent(attempt.points_total or 0, attempt.slot_total or 0)
-        when = attempt.finished_at.astimezone(zone)
+    for index, (finished_at, percent, title) in enumerate(attempts):
+        when = finished_at.astimezone(zone)
         points.append(
             ChartPoint(
                 x=20 + index * step if len(attempts) > 1 else 300,
                 y=180 - percent * 1.6,
                 percent=percent,
-                label=f"{when:%b} {when.day}, {attempt.quiz.title}",
+                label=f"{when:%b} {when.day}, {title}",
             )
         )
     return points

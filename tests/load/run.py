@@ -189,10 +189,11 @@ def bench(args) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="civicpath-bench-"))
     results: dict = {"database": args.db, "seconds": args.seconds, "users": args.users}
     port = args.port
-    for size, (learners, attempts) in (
-        ("small", (100, 400)),
-        ("large", (10_000, 50_000) if not args.small else (1_000, 5_000)),
-    ):
+    sizes = [("small", (100, 400))]
+    if not args.pages:
+        sizes.append(("large", (10_000, 50_000) if not args.small else (1_000, 5_000)))
+    chosen = {"healthz", *filter(None, (name.strip() for name in args.pages.split(",")))}
+    for size, (learners, attempts) in sizes:
         site = Site(args.db, workdir, label=f"bench_{size}")
         try:
             site.prepare(learners, attempts)
@@ -211,6 +212,8 @@ def bench(args) -> dict:
             host = f"http://127.0.0.1:{port}"
             scaled = ("healthz", "dashboard", "statistics page")
             pages = PAGES if size == "small" else [p for p in PAGES if p[0] in scaled]
+            if args.pages:
+                pages = [p for p in pages if p[0] in chosen]
             measured = {}
             for name, user_class in pages:
                 log(f"{size}: {name} for {args.seconds} s with {args.users} users")
@@ -223,6 +226,8 @@ def bench(args) -> dict:
         finally:
             site.stop()
     for name in ("dashboard", "statistics page"):
+        if "large" not in results:
+            break
         small = results["small"]["pages"][name]["p50_ms"]
         large = results["large"]["pages"][name]["p50_ms"]
         results.setdefault("scale_ratio_p50", {})[name] = round(large / small, 2) if small else None
@@ -234,6 +239,8 @@ def report_bench(results: dict) -> None:
     print(f"\nCivicPath benchmark on {results['database']} "
           f"({results['users']} users, {results['seconds']} s per page)")  # fmt: skip
     for size in ("small", "large"):
+        if size not in results:
+            continue
         data = results[size]
         print(f"\n{size}: {data['learners']:,} learners, {data['attempts']:,} attempts")
         print(f"{'page':<18}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'ratio':>8}"
@@ -243,7 +250,8 @@ def report_bench(results: dict) -> None:
             print(f"{name:<18}{row['rps']:>8}{row['p50_ms']:>9.0f}{row['p95_ms']:>9.0f}"
                   f"{row['p99_ms']:>9.0f}{row['ratio_to_healthz']:>8.2f}"
                   f"{(f'{goal:.2f}' if goal else ''):>7}{row['failures']:>6}")  # fmt: skip
-    print(f"\np50 at large / p50 at small (goal <= 1.5): {results['scale_ratio_p50']}")
+    if "scale_ratio_p50" in results:
+        print(f"\np50 at large / p50 at small (goal <= 1.5): {results['scale_ratio_p50']}")
 
 
 def load(args) -> dict:
@@ -329,6 +337,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=None)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--small", action="store_true", help="bench: a 10x smaller large set")
+    parser.add_argument(
+        "--pages", default="", help="bench: only these pages (comma-separated), no large set"
+    )
     parser.add_argument("--kill-workers", action="store_true")
     parser.add_argument("--restart", action="store_true")
     parser.add_argument("--two-instances", action="store_true")

@@ -6,9 +6,11 @@ import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from civics import contentcache
 from quizzes import services
 from quizzes.forms import AnswerForm
 from quizzes.models import Answer, MatchResponse, Question, Slot
@@ -41,9 +43,11 @@ QUESTION_PREPARED = 5
 ANSWER_POST = 14
 # Changing an exam answer: no ids read; update the answer, delete and insert its picked choice.
 EXAM_ANSWER_CHANGE = 12
-# Session, attempt, slots with questions, sections and lessons, their four kinds of keys,
-# answers with their choices and matches.
-RESULT_PAGE = 10
+# Session, attempt, content version, slots, answers with their choices and matches ...
+RESULT_PAGE = 7
+# ... and when nothing is prepared yet, the quiz with its lesson and all the questions at once
+# with their four kinds of keys: 6 more, however many questions.
+RESULT_PREPARED = 6
 
 
 def quiz_of(count: int):
@@ -122,8 +126,14 @@ def test_result_page_runs_a_fixed_number_of_queries(client, nearly_done, django_
     client.post(question_url(attempt, count), answer_data(attempt, count))
     client.post(f"/attempts/{attempt.pk}/finish/")
 
+    cache.clear()
+    contentcache.forget_memo()
+    with django_assert_num_queries(RESULT_PAGE + RESULT_PREPARED):
+        first = client.get(f"/attempts/{attempt.pk}/result/")
     with django_assert_num_queries(RESULT_PAGE):
         response = client.get(f"/attempts/{attempt.pk}/result/")
+
+    assert first.status_code == 200
 
     assert response.content.decode().count('class="review review--') == count
 
