@@ -9,20 +9,23 @@ learner's own reads are single-table lists without joins.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Q
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils import timezone
 
 from civics import contentcache
 from civics.contentcache import current_version
 from civics.models import ActionItem, ActionTick, LearnerProfile, Lesson, LessonRead, Topic
 
 from .mastery import AnswerFact, Level, topic_mastery
-from .models import Answer, Attempt, Question, Quiz, ReviewItem
+from .models import Answer, Attempt, Question, Quiz, ReviewItem, Slot
 from .scoring import score_percent
 from .streaks import current_streak
 
@@ -115,9 +118,9 @@ class Dashboard:
 
 
 def learner_zone(user) -> ZoneInfo:
-    profile = LearnerProfile.objects.filter(user=user).only("time_zone").first()
+    names = LearnerProfile.objects.filter(user=user).values_list("time_zone", flat=True)
     try:
-        return ZoneInfo(profile.time_zone if profile else settings.TIME_ZONE)
+        return ZoneInfo(next(iter(names), settings.TIME_ZONE))
     except (KeyError, ValueError):
         return ZoneInfo("UTC")
 
@@ -191,19 +194,88 @@ def _build_catalog() -> Catalog:
     )
 
 
+# Everything of one learner's that the dashboard reads, in one statement: plain SQL that runs
+# unchanged on SQLite and PostgreSQL (as in stats_queries). Building these six reads with the ORM
+# cost more than running them; the ``"t [datetime]"`` alias makes SQLite's driver parse the
+# timestamp column as Django's own reads do (PostgreSQL just takes it as a column name).
+_LEARNER_ROWS = """
+SELECT 'answer' AS kind, an.attempt_id AS a, an.question_id AS b, an.points AS c,
+       an.answered_at AS "t [datetime]"
+  FROM {answer} an JOIN {attempt} at ON at.id = an.attempt_id
+ WHERE at.user_id = %(user)s
+UNION ALL
+SELECT 'finished', at.id, at.quiz_id,
+       (SELECT COUNT(*) FROM {slot} s WHERE s.attempt_id = at.id), at.finished_at
+  FROM {attempt} at
+ WHERE at.user_id = %(user)s AND at.state = 'finished' AND at.is_review = %(no)s
+       AND at.retry_of_id IS NULL
+UNION ALL
+SELECT 'open', at.id, at.quiz_id,
+       CASE WHEN at.is_review THEN 1 WHEN at.retry_of_id IS NOT NULL THEN 2 ELSE 0 END,
+       at.started_at
+  FROM {attempt} at
+ WHERE at.user_id = %(user)s AND at.state = 'in_progress'
+UNION ALL
+SELECT 'read', lr.lesson_id, NULL, NULL, NULL FROM {read} lr WHERE lr.user_id = %(user)s
+UNION ALL
+SELECT 'tick', t.action_id, NULL, NULL, t.ticked_at FROM {tick} t WHERE t.user_id = %(user)s
+UNION ALL
+SELECT 'due', COUNT(*), NULL, NULL, NULL
+  FROM {review} r JOIN {question} q ON q.id = r.question_id
+ WHERE r.user_id = %(user)s AND r.due_at <= %(now)s AND q.is_published = %(yes)s
+"""
+
+
+@dataclass(frozen=True)
+class OpenAttempt:
+    """An attempt to resume, as the dashboard lists it."""
+
+    pk: int
+    quiz_title: str
+    kind: str  # quiz | review | retry
+    started_at: datetime
+
+    @property
+    def url(self) -> str:
+        return reverse("quizzes:attempt", args=[self.pk])
+
+
+def _learner_rows(user, now: datetime) -> list[tuple]:
+    tables = {
+        name: model._meta.db_table
+        for name, model in (
+            ("answer", Answer), ("attempt", Attempt), ("slot", Slot), ("read", LessonRead),
+            ("tick", ActionTick), ("review", ReviewItem), ("question", Question),
+        )
+    }  # fmt: skip
+    params = {
+        "user": user.pk,
+        "no": False,
+        "yes": True,
+        "now": connection.ops.adapt_datetimefield_value(now),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_LEARNER_ROWS.format(**tables), params)
+        rows = cursor.fetchall()
+    return [
+        (kind, a, b, c, t if t is None or timezone.is_aware(t) else t.replace(tzinfo=UTC))
+        for kind, a, b, c, t in rows
+    ]
+
+
 def dashboard_for(user, *, now: datetime) -> Dashboard:
     zone = learner_zone(user)
     board = Dashboard(time_zone=str(zone))
     content = catalog()
+    rows = defaultdict(list)
+    for kind, *values in _learner_rows(user, now):
+        rows[kind].append(values)
     days = set()  # days with an answer or a tick, in the learner's time zone
 
     facts_by_topic: dict[int, list[AnswerFact]] = defaultdict(list)
     facts_by_lesson: dict[int, list[AnswerFact]] = defaultdict(list)
     points_by_attempt: dict[int, float] = defaultdict(float)
-    answers = Answer.objects.filter(attempt__user=user).values_list(
-        "attempt_id", "question_id", "points", "answered_at"
-    )
-    for attempt_id, question_id, points, answered_at in answers:
+    for attempt_id, question_id, points, answered_at in rows["answer"]:
         points_by_attempt[attempt_id] += points
         days.add(answered_at.astimezone(zone).date())
         lesson_id = content.question_lesson.get(question_id)
@@ -222,20 +294,13 @@ def dashboard_for(user, *, now: datetime) -> Dashboard:
     ]
 
     # Scores are summed from the answers read above, as Attempt.with_score() sums them in SQL.
-    attempts = list(
-        Attempt.objects.filter(
-            user=user, state=Attempt.State.FINISHED, is_review=False, retry_of__isnull=True
-        )
-        .order_by("finished_at")
-        .annotate(slot_total=Count("slots"))
-        .values_list("pk", "quiz_id", "finished_at", "slot_total")
-    )
+    attempts = sorted(rows["finished"], key=lambda row: (row[3], row[0]))
     scores: dict[int, QuizScores] = {}
     passed_lessons = set()
     chart = []
-    for attempt_id, quiz_id, finished_at, slot_total in attempts:
+    for attempt_id, quiz_id, slot_total, finished_at in attempts:
         quiz = content.quizzes[quiz_id]
-        percent = score_percent(points_by_attempt[attempt_id], slot_total)
+        percent = score_percent(points_by_attempt[attempt_id], int(slot_total))
         entry = scores.setdefault(quiz_id, QuizScores(quiz.title, quiz.lesson_title))
         entry.attempts += 1
         entry.best = max(entry.best, percent)
@@ -247,11 +312,9 @@ def dashboard_for(user, *, now: datetime) -> Dashboard:
     board.quizzes = list(scores.values())
     board.chart = _chart(chart[-CHART_POINTS:], zone)
 
-    read = set(LessonRead.objects.filter(user=user).values_list("lesson_id", flat=True))
+    read = {lesson_id for lesson_id, *_ in rows["read"]}
     ticks: dict[int, int] = defaultdict(int)
-    for action_id, ticked_at in ActionTick.objects.filter(user=user).values_list(
-        "action_id", "ticked_at"
-    ):
+    for action_id, _, _, ticked_at in rows["tick"]:
         ticks[content.action_lesson.get(action_id)] += 1
         days.add(ticked_at.astimezone(zone).date())
     attempted_lessons = {content.quizzes[quiz_id].lesson_id for _, quiz_id, *_ in attempts}
@@ -271,12 +334,14 @@ def dashboard_for(user, *, now: datetime) -> Dashboard:
         board.actions_done += done
         board.action_total += lesson.action_total
 
-    board.review_due = ReviewItem.objects.filter(user=user).due(now).count()
-    board.in_progress = list(
-        Attempt.objects.filter(user=user, state=Attempt.State.IN_PROGRESS)
-        .select_related("quiz")
-        .order_by("-started_at")[:10]
-    )
+    board.review_due = int(rows["due"][0][0]) if rows["due"] else 0
+    kinds = {0: "quiz", 1: "review", 2: "retry"}
+    board.in_progress = [
+        OpenAttempt(pk, content.quizzes[quiz_id].title, kinds[int(kind)], started_at)
+        for pk, quiz_id, kind, started_at in sorted(
+            rows["open"], key=lambda row: row[3], reverse=True
+        )[:10]
+    ]
     board.streak = current_streak(days, today=now.astimezone(zone).date())
     return board
 

@@ -13,9 +13,10 @@ from tests.factories import ActionItemFactory, LessonFactory, TopicFactory, User
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD_QUERIES = 10
-"""Session and user, then the dashboard's own eight: time zone, content version, answers,
-finished attempts, lesson reads, ticks, review count, attempts to resume."""
+DASHBOARD_QUERIES = 5
+"""Session and user, then the dashboard's own three: time zone, content version, and one
+statement for the learner's answers, finished and open attempts, lesson reads, ticks and review
+count."""
 CATALOG_QUERIES = 6
 """The first view in a content version builds the shared catalog: topics, lessons, lesson topics,
 published questions, actions, quizzes."""
@@ -296,3 +297,30 @@ def test_content_changed_after_a_view_shows_on_the_next_one(client, progress, qu
     assert "not-started" in row(after, "A lesson published later")
     assert '<span class="stat__value">3 of 15</span>' in after
     assert "<td>25 of 25</td>" in row(after, "Trade")  # was 26 of 26
+
+
+def test_the_resume_list_names_each_kind_of_open_attempt_newest_first(client, learner, quizzes):
+    rubio, reset = quizzes["rubio-security-collaboration"], quizzes["us-mexico-reset"]
+    day = dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)
+    finished = finished_attempts(learner, rubio, [(3, day - dt.timedelta(days=3))])[0]
+    open_attempts = {
+        "quiz": dict(quiz=reset, started_at=day - dt.timedelta(days=1)),
+        "review": dict(quiz=rubio, is_review=True, started_at=day),
+        "retry": dict(quiz=rubio, retry_of=finished, started_at=day - dt.timedelta(days=2)),
+    }
+    made = {
+        kind: Attempt.objects.create(
+            user=learner, mode=fields["quiz"].mode, seed=1, anonymous_token="", **fields
+        )
+        for kind, fields in open_attempts.items()
+    }
+
+    html = client.get("/dashboard/").content.decode()
+    section = html[html.index("Pick up where you left off") : html.index("Mastery by topic")]
+
+    items = re.findall(r'<li><a href="/attempts/(\d+)/">Resume ([^<]+)</a> — ([^<]+)</li>', section)
+    assert items == [
+        (str(made["review"].pk), rubio.title, "review session"),
+        (str(made["quiz"].pk), reset.title, "started Mar 1"),
+        (str(made["retry"].pk), rubio.title, "practising what you missed"),
+    ]
