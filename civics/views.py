@@ -1,17 +1,23 @@
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from quizzes.models import Attempt, Quiz
 
 from . import contentcache
+from .context_processors import site_urls
 from .models import ActionItem, ActionTick, Lesson, LessonRead, Topic
 from .services import SESSION_TICKS, set_session_tick, set_tick
 
@@ -38,9 +44,17 @@ def topic_detail(request, slug):
 
 @require_safe
 def lesson_detail(request, slug):
-    page = lesson_page(slug, version=contentcache.version_for(request))
+    version = contentcache.version_for(request)
+    page = lesson_page(slug, version=version)
     if page is None or not (page.lesson.is_published or request.user.is_staff):
         raise Http404("No such lesson.")
+    if _first_visit(request):
+        html = contentcache.cached(
+            f"lesson-first-visit:{slug}", lambda: _first_visit_html(request, page), version=version
+        )
+        response = HttpResponse(html.replace(CSRF_MARK, get_token(request)))
+        patch_vary_headers(response, ["Cookie"])  # as every page that may read the session
+        return response
     if request.user.is_authenticated:
         # One INSERT that keeps the first read (ON CONFLICT DO NOTHING), whatever came before.
         LessonRead.objects.bulk_create(
@@ -105,6 +119,30 @@ def _build_lesson_page(slug: str) -> LessonPage | None:
 def _action_html(action: ActionItem, *, tick) -> str:
     context = {"action": action, "tick": tick, "csrf_token": CSRF_MARK}
     return render_to_string("civics/_action_item.html", context)
+
+
+def _first_visit(request) -> bool:
+    """A visitor with no session and no flash messages: the page is the same for all of them
+    but for the CSRF token (no ticks, no quiz to resume, nothing signed in)."""
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+        and not request.user.is_authenticated
+    )
+
+
+def _first_visit_html(request, page: LessonPage) -> str:
+    """The whole lesson page as a first visit sees it, with CSRF_MARK for the token: rendered
+    without the context processors, so it is given what they would give such a visitor."""
+    context = {
+        **_lesson_context(request, page),
+        "request": request,
+        "user": AnonymousUser(),
+        "messages": [],
+        "csrf_token": CSRF_MARK,
+        **site_urls(request),
+    }
+    return render_to_string("civics/lesson_detail.html", context)
 
 
 def _lesson_context(request, page: LessonPage, **extra) -> dict:

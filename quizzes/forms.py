@@ -1,8 +1,12 @@
 """The answer form: built for one question of one attempt, it accepts only that question's
 options. It parses and validates; grading happens in ``services.submit_answer``."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.http import Http404
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from .models import Attempt, Question
 from .services import Given
@@ -54,6 +58,49 @@ class AnswerForm(forms.Form):
                 self.match_fields.append((pair, name))
 
     @property
+    def option_rows(self) -> list["OptionRow"]:
+        """The radio buttons or checkboxes as the page writes them: what Django's widget
+        rendering would give, without its per-option templates (most of the page's time)."""
+        field = self.option_field
+        if field is None:
+            return []
+        widget = field.field.widget
+        value = field.value()
+        chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
+        kind = "checkbox" if isinstance(widget, forms.CheckboxSelectMultiple) else "radio"
+        return [
+            OptionRow(
+                type=kind,
+                name=field.html_name,
+                value=str(choice_value),
+                id=f"{field.auto_id}_{index}",
+                label=label,
+                checked=str(choice_value) in chosen,
+                required=kind == "radio",
+            )
+            for index, (choice_value, label) in enumerate(field.field.choices)
+        ]
+
+    @property
+    def options_html(self) -> str:
+        """The option rows as HTML, built here: a template loop over them was a fifth of the
+        question page's time."""
+        return format_html_join(
+            "",
+            '<div class="choice"><input type="{}" name="{}" value="{}" id="{}"{}{}>'
+            '<label for="{}">{}</label></div>',
+            (
+                (
+                    o.type, o.name, o.value, o.id,
+                    mark_safe(" required") if o.required else "",
+                    mark_safe(" checked") if o.checked else "",
+                    o.id, o.label,
+                )
+                for o in self.option_rows
+            ),
+        )  # fmt: skip
+
+    @property
     def option_field(self):
         """The radio or checkbox group of a choice or true/false question."""
         for name in ("choice", "truth"):
@@ -92,6 +139,17 @@ class AnswerForm(forms.Form):
         if self.question.type in (kind.SHORT, kind.NUMERIC):
             return Given(text=data["text"])
         return Given(matches=tuple((pair.pk, data[name]) for pair, name in self.match_fields))
+
+
+@dataclass(frozen=True)
+class OptionRow:
+    type: str
+    name: str
+    value: str
+    id: str
+    label: str
+    checked: bool
+    required: bool
 
 
 _pick_one = {"required": "Choose an answer before submitting."}

@@ -113,9 +113,10 @@ def question(request, pk, position):
         return _redirect(request, reverse("quizzes:result", args=[attempt.pk]))
 
     slots = _slots(attempt)
-    slot = next((s for s in slots if s.position == position), None)
-    if slot is None:
+    row = next((s for s in slots if s.position == position), None)
+    if row is None:
         raise Http404("No such question in this attempt.")
+    slot = _slot_model(attempt, row)
     question = question_with_keys(slot.question_id, version=contentcache.version_for(request))
     answer = None
     answered = None  # ids of the questions answered: an exam's answer POST does without them
@@ -213,14 +214,20 @@ def _nav(stem: str, slots, answered, current: int) -> str:
     return mark_safe("".join(items))
 
 
-def _slots(attempt: Attempt) -> list[Slot]:
-    """The attempt's slots in order, read as plain rows (a quiz has dozens; model instances for
-    each cost more than the query)."""
+def _slots(attempt: Attempt) -> list:
+    """The attempt's slots in order as named rows (pk, position, question_id, sequence): a quiz
+    has dozens, and a model instance for each cost more than the query."""
     fields = ("pk", "position", "question_id", "sequence")
-    return [
-        Slot(pk=pk, attempt=attempt, position=position, question_id=question_id, sequence=seq)
-        for pk, position, question_id, seq in attempt.slots.values_list(*fields)
-    ]
+    return list(attempt.slots.values_list(*fields, named=True))
+
+
+def _slot_model(attempt: Attempt, row) -> Slot:
+    """The one slot a submission writes to, as the model instance the services take."""
+    return Slot.from_db(
+        "default",
+        ["id", "attempt_id", "question_id", "position", "sequence"],
+        [row.pk, attempt.pk, row.question_id, row.position, row.sequence],
+    )
 
 
 def _answered_ids(attempt: Attempt) -> set[int]:

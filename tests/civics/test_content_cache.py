@@ -9,8 +9,9 @@ import re
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.test import Client
 
-from civics import contentcache
+from civics import contentcache, views
 from civics.models import ContentVersion, Lesson
 from tests.factories import (
     ActionItemFactory,
@@ -228,3 +229,55 @@ def test_unpublishing_quizzes_or_questions_in_bulk_updates_the_quiz_call(
     html = page(client, lesson)
     assert ("Take the full quiz" in html) is (changelist == "question")
     assert ("0 questions" in html) is (changelist == "question")
+
+
+# --- A first visit: the whole page prepared, the CSRF token filled in --------------------------
+
+
+def test_a_first_visit_gets_the_page_any_visitor_would_get(client, lesson, monkeypatch):
+    first_visit = page(client, lesson)
+    assert page(Client(), lesson) != first_visit  # a different token for each visitor
+
+    monkeypatch.setattr(views, "_first_visit", lambda request: False)
+    rendered = page(Client(), lesson)
+
+    assert without_tokens(first_visit) == without_tokens(rendered)
+    assert "<csrf-token>" not in first_visit
+
+
+def test_the_token_on_a_first_visit_page_is_accepted(lesson):
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.get(lesson.get_absolute_url())
+    assert response.headers["Vary"] == "Cookie"
+    assert "csrftoken" in response.cookies
+    html = response.content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    action = lesson.actions.get()
+
+    ticked = browser.post(
+        f"{lesson.get_absolute_url()}actions/{action.pk}/tick/",
+        {"done": "1", "csrfmiddlewaretoken": token},
+    )
+
+    assert ticked.status_code == 302
+    after = page(browser, lesson)  # now with a session: rendered for this visitor
+    assert "Mark as not done" in after
+    assert "1 of 1 done" in after
+
+
+@pytest.mark.parametrize(
+    ("cookies", "signed_in", "expected"),
+    [
+        ({}, False, True),
+        ({"csrftoken": "x" * 32}, False, True),
+        ({"sessionid": "abc"}, False, False),
+        ({"messages": "abc"}, False, False),
+        ({}, True, False),
+    ],
+)
+def test_who_counts_as_a_first_visit(rf, django_user_model, cookies, signed_in, expected):
+    request = rf.get("/lessons/x/")
+    request.COOKIES.update(cookies)
+    request.user = django_user_model(username="someone") if signed_in else views.AnonymousUser()
+
+    assert views._first_visit(request) is expected
