@@ -31,17 +31,17 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Session, attempt (with quiz and lesson), slots, the content version, the ids of the questions
-# answered. The question with its keys comes from contentcache once prepared ...
-QUESTION_PAGE = 5
+# Session, attempt, the content version, the slots with whether each is answered (one
+# statement). The quiz and the question with its keys come from contentcache once prepared ...
+QUESTION_PAGE = 4
 # ... and the first view of a question in a content version prepares it: the question and its
 # four kinds of keys.
 QUESTION_PREPARED = 5
-# The question page's reads but the ids (practice mode reads them to keep learners in order),
-# then inside one savepoint: lock the slot, look for an earlier answer, insert the answer (in its
-# own savepoint: 3), insert the picked choice, bump the slot's sequence, release.
-ANSWER_POST = 14
-# Changing an exam answer: no ids read; update the answer, delete and insert its picked choice.
+# The question page's reads, then inside one savepoint: lock the slot, look for an earlier
+# answer, insert the answer (in its own savepoint: 3), insert the picked choice, bump the slot's
+# sequence, release.
+ANSWER_POST = 13
+# Changing an exam answer: the same reads, then update the answer and replace its picked choice.
 EXAM_ANSWER_CHANGE = 12
 # Session, attempt, content version, slots, answers with their choices and matches ...
 RESULT_PAGE = 7
