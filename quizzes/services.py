@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 
 from . import grading, leitner
 from .models import Answer, Attempt, MatchResponse, Question, Quiz, ReviewItem, Slot
@@ -243,7 +244,15 @@ def submit_answer(
     with transaction.atomic():
         # Lock the slot row: two identical POSTs racing each other queue here, and the second
         # then sees the bumped sequence and is refused.
-        locked = Slot.objects.select_for_update().select_related("attempt").get(pk=slot.pk)
+        # The same statement says whether the question already has an answer; a concurrent
+        # submission that added one also bumped the sequence, so it is refused below either way.
+        earlier = Answer.objects.filter(attempt=OuterRef("attempt"), question=question)
+        locked = (
+            Slot.objects.select_for_update()
+            .select_related("attempt")
+            .annotate(answer_id=Subquery(earlier.values("pk")[:1]))
+            .get(pk=slot.pk)
+        )
         current = locked.attempt
         if current.state != Attempt.State.IN_PROGRESS:
             raise AttemptClosed("This attempt is finished; its answers can no longer change.")
@@ -252,8 +261,7 @@ def submit_answer(
                 "This page was out of date — the question had already been answered from another "
                 "tab or by a repeated click. Nothing was changed; here is the current state."
             )
-        existing = Answer.objects.filter(attempt=current, question=question).first()
-        if existing is not None and current.is_practice:
+        if locked.answer_id is not None and current.is_practice:
             raise StaleSubmission("You have already answered this question in practice mode.")
         outcome = grade(question, given)
         values = {
@@ -263,7 +271,7 @@ def submit_answer(
             "is_correct": outcome.correct,
             "answered_at": now,
         }
-        if existing is None:
+        if locked.answer_id is None:
             try:
                 with transaction.atomic():
                     answer = Answer.objects.create(attempt=current, question=question, **values)
@@ -272,10 +280,9 @@ def submit_answer(
                     "This question was just answered. Nothing was changed."
                 ) from None
         else:
-            answer = existing
-            for name, value in values.items():
-                setattr(answer, name, value)
-            answer.save(update_fields=list(values))
+            Answer.objects.filter(pk=locked.answer_id).update(**values)
+            answer = Answer(pk=locked.answer_id, attempt=current, question=question, **values)
+            answer._state.adding = False
             # Replace what was given before (exam mode lets an answer change); only the tables
             # this question type uses are touched.
             if question.type in (Question.Type.SINGLE, Question.Type.MULTIPLE):

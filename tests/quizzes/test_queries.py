@@ -37,12 +37,12 @@ QUESTION_PAGE = 4
 # ... and the first view of a question in a content version prepares it: the question and its
 # four kinds of keys.
 QUESTION_PREPARED = 5
-# The question page's reads, then inside one savepoint: lock the slot, look for an earlier
-# answer, insert the answer (in its own savepoint: 3), insert the picked choice, bump the slot's
-# sequence, release.
-ANSWER_POST = 13
+# The question page's reads, then inside one savepoint: lock the slot (the same statement says
+# whether the question has an answer), insert the answer (in its own savepoint: 3), insert the
+# picked choice, bump the slot's sequence, release.
+ANSWER_POST = 12
 # Changing an exam answer: the same reads, then update the answer and replace its picked choice.
-EXAM_ANSWER_CHANGE = 12
+EXAM_ANSWER_CHANGE = 11
 # Session, attempt, content version, slots, answers with their choices and matches ...
 RESULT_PAGE = 7
 # ... and when nothing is prepared yet, the quiz with its lesson and all the questions at once
