@@ -195,7 +195,9 @@ def bench(args) -> dict:
         sizes.append(("large", (10_000, 50_000) if not args.small else (1_000, 5_000)))
     chosen = {"healthz", *filter(None, (name.strip() for name in args.pages.split(",")))}
     for size, (learners, attempts) in sizes:
-        site = Site(args.db, workdir, label=f"bench_{size}")
+        site = Site(
+            args.db, workdir, redis_url=os.environ.get("REDIS_URL", ""), label=f"bench_{size}"
+        )
         try:
             site.prepare(learners, attempts)
             site.manage(
