@@ -91,15 +91,19 @@ def _memo_for(version: int) -> dict[str, object]:
 
 
 def cached(name: str, build, *, version: int):
-    """The value stored under ``name`` for this content version, built on a miss."""
+    """The value stored under ``name`` for this content version, built on a miss. A build that
+    finds nothing (None, say for a mistyped slug) is not kept, so probing made-up addresses
+    cannot crowd real content out of the memo or the cache."""
     memo = _memo_for(version)
-    value = memo.get(name, _MISSING)
-    if value is not _MISSING:
+    value = memo.get(name)
+    if value is not None:
         return value
     key = f"content:{version}:{name}"
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
+    value = cache.get(key)
+    if value is None:
         value = build()
+        if value is None:
+            return None
         cache.set(key, value, TIMEOUT)
     memo[name] = value
     return value

@@ -20,6 +20,7 @@ from . import contentcache
 from .context_processors import site_urls
 from .models import ActionItem, ActionTick, Lesson, LessonRead, Topic
 from .services import SESSION_TICKS, set_session_tick, set_tick
+from .templatetags.civics_tags import CSRF_MARK
 
 
 @require_safe
@@ -76,10 +77,6 @@ class LessonPage:
     # learner's token goes: most learners' items are in one of these two states.
     action_html: dict[int, tuple[str, str]]
     quiz_start_url: str
-
-
-# Stands in for the CSRF token in pre-rendered forms. Escaped content cannot contain "<".
-CSRF_MARK = mark_safe("<csrf-token>")
 
 
 def lesson_page(slug: str, *, version: int) -> LessonPage | None:

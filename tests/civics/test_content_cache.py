@@ -281,3 +281,16 @@ def test_who_counts_as_a_first_visit(rf, django_user_model, cookies, signed_in, 
     request.user = django_user_model(username="someone") if signed_in else views.AnonymousUser()
 
     assert views._first_visit(request) is expected
+
+
+def test_a_made_up_address_is_a_404_and_leaves_nothing_in_the_cache(client, lesson):
+    warm(client, lesson)
+    kept = dict(contentcache._memo)
+
+    for n in range(3):
+        assert client.get(f"/lessons/no-such-lesson-{n}/").status_code == 404
+
+    assert contentcache._memo == kept
+    version = contentcache.current_version()
+    assert cache.get(f"content:{version}:lesson-page:no-such-lesson-0") is None
+    assert "Where the water goes" in page(client, lesson)
