@@ -48,5 +48,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "civics.views.bad_request"
+handler403 = "civics.views.permission_denied"
 handler404 = "civics.views.page_not_found"
 handler500 = "civics.views.server_error"
