@@ -8,8 +8,9 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
-from .links import derive_link
+from .links import LINK_PATTERNS, derive_link, is_allowed_link, link_problem
 from .markdown import render_markdown
 
 WORDS_PER_MINUTE = 200
@@ -18,9 +19,6 @@ WORDS_PER_MINUTE = 200
 def _printable(text: str) -> bool:
     """No control characters or spaces inside: browsers strip them and read "java\nscript:"."""
     return all(ch.isprintable() and not ch.isspace() for ch in text)
-
-
-LINK_SCHEMES = ("https://", "http://", "tel:", "mailto:")
 
 
 class Topic(models.Model):
@@ -252,20 +250,26 @@ class ActionItem(models.Model):
     link = models.CharField(
         max_length=500,
         blank=True,
-        help_text="https://, tel: or mailto:. Left blank, it is taken from a phone number, "
-        "e-mail address or site name in the text.",
+        help_text=_(
+            "https://…, tel:+… (E.164) or mailto: one address. Left blank, it is taken from a "
+            "phone number, e-mail address or site name in the text."
+        ),
     )
 
     class Meta:
         ordering = ["order", "pk"]
         constraints = [
+            # The same rule as `civics.links.link_problem`, for rows written around clean().
+            # Python's "$" also matches before a final newline; PostgreSQL's does not.
             models.CheckConstraint(
-                condition=Q(link="")
-                | Q(link__startswith="https://")
-                | Q(link__startswith="http://")
-                | Q(link__startswith="tel:")
-                | Q(link__startswith="mailto:"),
-                name="action_link_scheme",
+                condition=(
+                    Q(link="")
+                    | Q(link__regex=LINK_PATTERNS["https://"])
+                    | Q(link__regex=LINK_PATTERNS["tel:"])
+                    | Q(link__regex=LINK_PATTERNS["mailto:"])
+                )
+                & ~Q(link__contains="\n"),
+                name="action_link_allowed",
             ),
         ]
 
@@ -280,14 +284,17 @@ class ActionItem(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        if self.link and not self.link.lower().startswith(LINK_SCHEMES):
-            raise ValidationError({"link": "Start the link with https://, tel: or mailto:."})
+        self.link = self.link.strip()
+        scheme, colon, rest = self.link.partition(":")
+        if colon and scheme.lower() in ("https", "tel", "mailto"):
+            self.link = f"{scheme.lower()}:{rest}"  # HTTPS://… is the same link
+        if problem := link_problem(self.link):
+            raise ValidationError({"link": problem})
 
     @property
     def safe_link(self) -> str:
-        """The link if its scheme is one we allow, else "" (a row saved around clean())."""
-        link = self.link.strip()
-        return link if link.lower().startswith(LINK_SCHEMES) and _printable(link) else ""
+        """The link if `link_problem` allows it, else "" (a row saved around the constraint)."""
+        return self.link if is_allowed_link(self.link) else ""
 
     @property
     def link_label(self) -> str:

@@ -14,10 +14,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.text import slugify
 
+from .links import link_problem
+
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HEADING = re.compile(r"^##\s+(?P<heading>\S.*?)\s*#*\s*$")
 ACTION_KINDS = ("call", "write", "attend", "read", "track", "join", "support", "other")
-LINK_SCHEMES = ("https://", "http://", "tel:", "mailto:")
 QUIZ_MODES = ("practice", "exam")
 
 
@@ -345,11 +346,8 @@ def parse_lesson_file(path: Path) -> LessonPack:
                 f"action kind {kind!r} is not one of {', '.join(ACTION_KINDS)}.",
             )
         link = read.text(action, "link", required=False, max_length=500)
-        if link and not link.lower().startswith(LINK_SCHEMES):
-            raise read.error(
-                read.line_of(action, "link"),
-                "an action link starts with https://, tel: or mailto:.",
-            )
+        if problem := link_problem(link):
+            raise read.error(read.line_of(action, "link"), problem)
         actions.append(ActionSpec(kind=kind, text=read.text(action, "text"), link=link))
 
     quiz = None

@@ -377,8 +377,19 @@ def test_an_educator_adds_a_section_and_an_action_through_the_lesson_inlines(edu
     assert lesson.reading_minutes == 3
 
 
-def test_an_action_link_that_is_not_https_tel_or_mailto_is_refused_in_the_admin(
-    educator_client,
+@pytest.mark.parametrize(
+    ("link", "why"),
+    [
+        ("javascript:alert(1)", "A link starts with https://, tel: or mailto:"),
+        ("http://example.org", "A link starts with https://, tel: or mailto:"),
+        ("https://good.org@evil.example", "A web link is https:// followed by a site name"),
+        ("tel:javascript:alert(1)", "A phone link is tel: followed by + and the whole number"),
+        ("mailto:javascript:alert(1)", "A mail link is mailto: followed by one e-mail address"),
+        ("mailto:a@b.org,c@d.org", "A mail link is mailto: followed by one e-mail address"),
+    ],
+)
+def test_an_action_link_that_is_not_allowed_is_refused_in_the_admin_with_the_reason(
+    educator_client, link, why
 ):
     lesson = LessonFactory()
 
@@ -387,15 +398,32 @@ def test_an_action_link_that_is_not_https_tel_or_mailto_is_refused_in_the_admin(
         lesson_form(
             lesson,
             **management(
-                "actions",
-                [{"order": "1", "kind": "read", "text": "Read it", "link": "javascript:alert(1)"}],
+                "actions", [{"order": "1", "kind": "read", "text": "Read it", "link": link}]
             ),
         ),
     )
 
     assert response.status_code == 200
-    assert "Start the link with https://, tel: or mailto:." in response.content.decode()
+    assert why in response.content.decode()
     assert not ActionItem.objects.filter(lesson=lesson).exists()
+
+
+def test_an_action_link_in_capitals_is_saved_with_its_scheme_in_lower_case(educator_client):
+    lesson = LessonFactory()
+
+    response = educator_client.post(
+        f"/admin/civics/lesson/{lesson.pk}/change/",
+        lesson_form(
+            lesson,
+            **management(
+                "actions",
+                [{"order": "1", "kind": "call", "text": "Call", "link": " TEL:+12022243121 "}],
+            ),
+        ),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert ActionItem.objects.get(lesson=lesson).link == "tel:+12022243121"
 
 
 # --- List pages: a fixed number of queries -----------------------------------------------------

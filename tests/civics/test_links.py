@@ -1,8 +1,11 @@
 """derive_link / phone_link: plain functions, no database."""
 
+import re
+import time
+
 import pytest
 
-from civics.links import derive_link, phone_link
+from civics.links import LINK_PATTERNS, derive_link, is_allowed_link, phone_link
 
 CAPITOL = "tel:+12022243121"
 
@@ -82,7 +85,7 @@ def test_numbers_that_are_not_phone_numbers_are_not_tel_links(text):
             "See https://www.congress.gov/search?q=fentanyl.",
             "https://www.congress.gov/search?q=fentanyl",
         ),
-        ("Read http://example.org/a/b, then act", "http://example.org/a/b"),
+        ("Read http://example.org/a/b, then act", "https://example.org/a/b"),
     ],
 )
 def test_site_names_and_urls_become_https_links(text, link):
@@ -133,3 +136,54 @@ def test_an_email_is_preferred_over_a_site_name():
 )
 def test_text_without_contact_details_gives_no_link(text):
     assert derive_link(text) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "link"),
+    [
+        ("Read https://example.org/" + "a" * 600, ""),  # longer than a link may be
+        ("Write to you@localhost today", ""),
+        ("Read https://example.org/caf\u00e9 today", "https://example.org/caf%C3%A9"),
+    ],
+)
+def test_a_derived_link_is_only_ever_one_the_rule_allows(text, link):
+    assert derive_link(text) == link
+    assert is_allowed_link(derive_link(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 1_000_000,
+        "a." * 500_000,
+        "a@" * 500_000,
+        "https://" * 125_000,
+        "https://example.org/" + "a" * 1_000_000,
+        "x.gov/" * 160_000,
+        "1-" * 500_000,
+        "[" * 1_000_000,
+    ],
+    ids=["letter", "dots", "ats", "schemes", "giant-url", "sites", "digits", "brackets"],
+)
+def test_deriving_a_link_from_a_megabyte_of_pathological_text_is_quick(text):
+    started = time.perf_counter()
+    link = derive_link(text)
+    # Linear patterns take well under a second here; a backtracking one takes minutes.
+    assert time.perf_counter() - started < 5
+    assert is_allowed_link(link)
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://" + "a-" * 250_000 + "a.org!",
+        "mailto:" + "a." * 250_000 + "@",
+        "tel:+1" + "2" * 10**6,
+    ],
+)
+def test_the_allowed_link_patterns_refuse_a_megabyte_in_linear_time(link):
+    # link_problem refuses anything over 500 characters before matching; the patterns are
+    # also the database constraint's, which has no such guard.
+    started = time.perf_counter()
+    assert not any(re.search(pattern, link) for pattern in LINK_PATTERNS.values())
+    assert time.perf_counter() - started < 2
