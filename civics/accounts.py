@@ -17,6 +17,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from quizzes.stats_queries import forget as forget_statistics
@@ -98,8 +100,23 @@ def _adopt(request, user) -> None:
     if moved["attempts"] or moved["ticks"]:
         messages.success(
             request,
-            f"Saved to your account: {moved['attempts']} quiz attempt(s) and "
-            f"{moved['ticks']} checklist tick(s) from before you signed in.",
+            _(
+                "Saved to your account: %(attempts)s quiz attempt(s) and %(ticks)s checklist "
+                "tick(s) from before you signed in."
+            )
+            % {"attempts": moved["attempts"], "ticks": moved["ticks"]},
+        )
+    if moved["closed"]:
+        messages.warning(
+            request,
+            ngettext(
+                "One attempt would have gone past its quiz's attempt limit, so it is kept in "
+                "your history but closed.",
+                "%(count)s attempts would have gone past their quizzes' attempt limits, so "
+                "they are kept in your history but closed.",
+                moved["closed"],
+            )
+            % {"count": moved["closed"]},
         )
 
 
@@ -142,7 +159,7 @@ class LoginView(auth_views.LoginView):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def account(request):
-    profile, _ = LearnerProfile.objects.get_or_create(user=request.user)
+    profile, _created = LearnerProfile.objects.get_or_create(user=request.user)
     form = SettingsForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST":
         if form.is_valid():

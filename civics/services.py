@@ -1,7 +1,14 @@
 """Write use cases for content. Each runs inside ``transaction.atomic()``."""
 
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils.text import slugify
+
+from quizzes.gift_io import import_questions
+from quizzes.models import Attempt, Quiz
+from quizzes.services import record_review_answers
 
 from .links import derive_link
 from .models import ActionItem, ActionTick, KeyPoint, Lesson, LessonSection, Source, Topic
@@ -205,11 +212,6 @@ def adopt_anonymous_progress(*, user, token: str, session_ticks: dict, now) -> d
     account and the session both have an attempt in progress on the same quiz, the older one is
     marked abandoned, so "resume" has one answer.
     """
-    from datetime import datetime
-
-    from quizzes.models import Attempt
-    from quizzes.services import record_review_answers
-
     with transaction.atomic():
         adopted = (
             list(
@@ -230,11 +232,13 @@ def adopt_anonymous_progress(*, user, token: str, session_ticks: dict, now) -> d
             for a in Attempt.objects.select_for_update().filter(user=user)
             if is_open(a)
         }
+        abandon = set()
         for attempt in adopted:
             other = open_here.get(attempt.quiz_id)
             if other is not None and is_open(attempt):
-                older = min(attempt, other, key=lambda a: (a.started_at, a.pk))
-                Attempt.objects.filter(pk=older.pk).update(state=Attempt.State.ABANDONED)
+                abandon.add(min(attempt, other, key=lambda a: (a.started_at, a.pk)).pk)
+        closed = _past_the_attempt_limit(user=user, adopted=adopted) - abandon
+        Attempt.objects.filter(pk__in=abandon | closed).update(state=Attempt.State.ABANDONED)
         Attempt.objects.filter(pk__in=ids).update(user=user, anonymous_token="")
         record_review_answers(user=user, attempt_ids=ids)
 
@@ -261,7 +265,34 @@ def adopt_anonymous_progress(*, user, token: str, session_ticks: dict, now) -> d
                 tick.note = note
                 tick.save(update_fields=["note"])
             ticks += created
-        return {"attempts": len(ids), "ticks": ticks}
+        return {"attempts": len(ids), "ticks": ticks, "closed": len(closed)}
+
+
+def _past_the_attempt_limit(*, user, adopted: list) -> set[int]:
+    """The adopted attempts still in progress that would take ``user`` past a quiz's attempt
+    limit. The account's own attempts count first, then the adopted ones in the order they were
+    started; those past the limit are kept as history, but not left open to continue."""
+    primary = [a for a in adopted if a.retry_of_id is None and not a.is_review]
+    limits = dict(
+        Quiz.objects.filter(
+            pk__in={a.quiz_id for a in primary}, attempt_limit__isnull=False
+        ).values_list("pk", "attempt_limit")
+    )
+    used = dict(
+        Attempt.objects.filter(
+            user=user, quiz_id__in=limits, retry_of__isnull=True, is_review=False
+        )
+        .values_list("quiz_id")
+        .annotate(n=Count("pk"))
+    )
+    past = set()
+    for attempt in sorted(primary, key=lambda a: (a.started_at, a.pk)):
+        if attempt.quiz_id not in limits:
+            continue
+        used[attempt.quiz_id] = used.get(attempt.quiz_id, 0) + 1
+        if used[attempt.quiz_id] > limits[attempt.quiz_id] and attempt.is_in_progress:
+            past.add(attempt.pk)
+    return past
 
 
 # --- Article import ----------------------------------------------------------------------
@@ -285,9 +316,6 @@ def save_article_draft(*, text: str, article, drafts, chosen: set[int] | None = 
     """Create a draft lesson (sections, topics, actions, source) and a draft quiz holding the
     chosen draft questions (all when ``chosen`` is None). Returns (lesson, created): a second
     import of the same text creates nothing and returns the first lesson."""
-    from quizzes.gift_io import import_questions
-    from quizzes.models import Quiz
-
     fingerprint = article_fingerprint(text)
     with transaction.atomic():
         # Two imports of one article racing each other: the unique fingerprint stops the second.

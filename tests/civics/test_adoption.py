@@ -13,6 +13,7 @@ from civics.models import ActionItem, ActionTick
 from civics.services import adopt_anonymous_progress
 from quizzes.models import Answer, Attempt, Question, Quiz, ReviewItem
 from tests.factories import UserFactory
+from tests.quizzes.factories import T0, AttemptFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -313,7 +314,7 @@ def test_an_account_tick_with_a_note_keeps_its_note_and_time(rubio):
         now=timezone.now(),
     )
 
-    assert moved == {"attempts": 0, "ticks": 0}
+    assert moved == {"attempts": 0, "ticks": 0, "closed": 0}
     assert ActionTick.objects.get().note == "Mine"
     assert ActionTick.objects.get().ticked_at == then
 
@@ -334,7 +335,7 @@ def test_session_ticks_for_missing_actions_or_with_bad_times_are_handled(rubio):
         now=now,
     )
 
-    assert moved == {"attempts": 0, "ticks": 1}
+    assert moved == {"attempts": 0, "ticks": 1, "closed": 0}
     tick = ActionTick.objects.get()
     assert (tick.action, tick.note, tick.ticked_at) == (action, "n" * 280, now)
 
@@ -348,5 +349,91 @@ def test_an_empty_token_adopts_no_ones_attempts(rubio):
         user=UserFactory(), token="", session_ticks={}, now=timezone.now()
     )
 
-    assert moved == {"attempts": 0, "ticks": 0}
+    assert moved == {"attempts": 0, "ticks": 0, "closed": 0}
     assert Attempt.objects.get().user is None
+
+
+# --- Attempt limits hold across adoption -------------------------------------------------
+
+
+def limited(quiz: Quiz, limit: int) -> Quiz:
+    Quiz.objects.filter(pk=quiz.pk).update(attempt_limit=limit)
+    quiz.refresh_from_db()
+    return quiz
+
+
+def test_an_attempt_adopted_at_sign_up_counts_against_the_new_accounts_limit(client, rubio):
+    quiz = limited(rubio, 1)
+    used = start(client, quiz)
+    answer(client, used, 1, right=True)
+    finish(client, used)
+
+    assert client.post("/account/signup/", SIGNUP).status_code == 302
+
+    assert Attempt.objects.get(pk=used.pk).user.username == "newcomer"
+    response = client.post(f"/quizzes/{quiz.slug}/start/")
+    assert response.status_code == 403
+    assert "You have used the 1 attempt allowed" in response.content.decode()
+    assert Attempt.objects.filter(quiz=quiz).count() == 1
+
+
+def test_an_adopted_attempt_past_the_limit_is_kept_as_history_but_not_reopened(client, rubio):
+    quiz = limited(rubio, 1)
+    user = UserFactory(username="returning")
+    own = Client()
+    own.force_login(user)
+    first = start(own, quiz)
+    answer(own, first, 1, right=True)
+    finish(own, first)
+    # Logged out (another browser), the learner starts the same quiz again and answers once.
+    second = start(client, quiz)
+    answer(client, second, 1, right=False)
+    answers_before = answers_table()
+
+    response = client.post("/account/login/", {"username": "returning", "password": PASSWORD})
+
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert "kept in your history but closed" in html
+    second.refresh_from_db()
+    assert (second.user, second.state) == (user, Attempt.State.ABANDONED)
+    assert answers_table() == answers_before  # the history is all there
+    refused = client.post(f"/quizzes/{quiz.slug}/start/")
+    assert refused.status_code == 403
+    assert client.get(f"/attempts/{second.pk}/").status_code == 302  # to its result, not a question
+    assert Attempt.objects.filter(quiz=quiz).count() == 2
+
+
+def test_an_adopted_attempt_within_the_limit_stays_open_to_resume(client, rubio):
+    quiz = limited(rubio, 2)
+    user = UserFactory(username="returning")
+    own = Client()
+    own.force_login(user)
+    finish(own, start(own, quiz))
+    second = start(client, quiz)
+    answer(client, second, 1, right=True)
+
+    client.post("/account/login/", {"username": "returning", "password": PASSWORD})
+
+    second.refresh_from_db()
+    assert (second.user, second.state) == (user, Attempt.State.IN_PROGRESS)
+    assert client.post(f"/quizzes/{quiz.slug}/start/")["Location"] == f"/attempts/{second.pk}/"
+    html = client.get("/dashboard/").content.decode()
+    assert "kept in your history but closed" not in html
+
+
+def test_retries_and_reviews_are_not_limited_when_adopted(rubio):
+    quiz = limited(rubio, 1)
+    user = UserFactory()
+    first = AttemptFactory(
+        quiz=quiz, user=user, anonymous_token="", state=Attempt.State.FINISHED, finished_at=T0
+    )
+    token = "t" * 32
+    retry = AttemptFactory(quiz=quiz, anonymous_token=token, retry_of=first)
+    review = AttemptFactory(quiz=quiz, anonymous_token=token, is_review=True)
+
+    moved = adopt_anonymous_progress(user=user, token=token, session_ticks={}, now=T0)
+
+    assert moved == {"attempts": 2, "ticks": 0, "closed": 0}
+    states = dict(Attempt.objects.filter(user=user).values_list("pk", "state"))
+    assert states[retry.pk] == states[review.pk] == Attempt.State.IN_PROGRESS
