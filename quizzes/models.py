@@ -310,6 +310,10 @@ class Attempt(models.Model):
             models.Index(fields=["user", "quiz", "state"]),
             models.Index(fields=["quiz", "state", "finished_at"]),
         ]
+        permissions = [
+            # Not in the Educators group: without it, results exports show pseudonyms.
+            ("view_learner_results", "Can see learners' identities in results and statistics"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.quiz} #{self.pk}"
