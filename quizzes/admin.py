@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from civics import contentcache
 from civics.csvsafe import csv_text
@@ -21,6 +22,23 @@ from .stats_queries import item_sums, quiz_report
 from .validation import Problem
 
 SESSION_GIFT = "admin_gift_upload"
+LEARNER_IDENTITIES = "quizzes.view_learner_results"
+
+
+def learner_label(attempt: Attempt, *, identified: bool) -> str:
+    """The learner column of a results export: the username for someone who may see learners'
+    identities (`quizzes.view_learner_results`), otherwise a pseudonym.
+
+    The pseudonym is "learner <account id>": the same in every report and every download, so
+    rows can be followed across exports and over time, yet it names no one to an educator, who
+    cannot see the user table. Anonymous attempts are "(anonymous)" either way. `attempt.user`
+    is read only when identified, so a pseudonymous export need not load usernames at all.
+    """
+    if attempt.user_id is None:
+        return gettext("(anonymous)")
+    if identified:
+        return attempt.user.username
+    return gettext("learner %(number)d") % {"number": attempt.user_id}
 
 
 class QuestionInline(admin.TabularInline):
@@ -143,18 +161,20 @@ class QuizAdmin(admin.ModelAdmin):
         quiz = get_object_or_404(Quiz, pk=pk)
         if not self.has_view_permission(request, quiz):
             raise PermissionDenied
+        identified = request.user.has_perm(LEARNER_IDENTITIES)
         attempts = (
             quiz.attempts.exclude(state=Attempt.State.IN_PROGRESS)
             .with_score()
-            .select_related("user")
             .order_by("started_at")
         )
+        if identified:
+            attempts = attempts.select_related("user")
         rows = []
         for attempt in attempts:
             percent = score_percent(attempt.points_total or 0, attempt.slot_total or 0)
             rows.append(
                 [
-                    attempt.user.username if attempt.user else "(anonymous)",
+                    learner_label(attempt, identified=identified),
                     attempt.get_state_display(),
                     "review" if attempt.is_review else ("retry" if attempt.retry_of_id else "quiz"),
                     attempt.started_at.isoformat(),
@@ -170,6 +190,9 @@ class QuizAdmin(admin.ModelAdmin):
         """Per learner and quiz: attempts, best and latest score, passed (accounts only)."""
         if not self.has_view_permission(request):
             raise PermissionDenied
+        identified = request.user.has_perm(LEARNER_IDENTITIES)
+        # Pseudonymous rows go in account order: username order would hint at the names.
+        learner_order = "user__username" if identified else "user_id"
         attempts = (
             Attempt.objects.filter(
                 user__isnull=False,
@@ -178,22 +201,43 @@ class QuizAdmin(admin.ModelAdmin):
                 retry_of__isnull=True,
             )
             .with_score()
-            .select_related("user", "quiz")
-            .order_by("user__username", "quiz__title", "finished_at")
+            .select_related("quiz")
+            .order_by(learner_order, "quiz__title", "finished_at")
         )
+        if identified:
+            attempts = attempts.select_related("user")
         table: dict = {}
         for attempt in attempts:
             percent = score_percent(attempt.points_total or 0, attempt.slot_total or 0)
-            key = (attempt.user.username, attempt.quiz.title)
-            row = table.setdefault(key, {"n": 0, "best": 0.0, "latest": 0.0, "when": ""})
+            # Keyed by ids: two quizzes may share a title.
+            key = (attempt.user_id, attempt.quiz_id)
+            row = table.setdefault(
+                key,
+                {
+                    "learner": learner_label(attempt, identified=identified),
+                    "quiz": attempt.quiz.title,
+                    "n": 0,
+                    "best": 0.0,
+                    "latest": 0.0,
+                    "when": "",
+                },
+            )
             row["n"] += 1
             row["best"] = max(row["best"], percent)
             row["latest"] = percent
             row["when"] = attempt.finished_at.isoformat()
             row["passed"] = row.get("passed") or percent >= attempt.quiz.pass_mark
         rows = [
-            [user, quiz, r["n"], r["best"], r["latest"], "yes" if r["passed"] else "no", r["when"]]
-            for (user, quiz), r in table.items()
+            [
+                r["learner"],
+                r["quiz"],
+                r["n"],
+                r["best"],
+                r["latest"],
+                "yes" if r["passed"] else "no",
+                r["when"],
+            ]
+            for r in table.values()
         ]
         header = ["learner", "quiz", "attempts", "best %", "latest %", "passed", "last finished"]
         return csv_response(csv_text(header, rows), "learner-progress.csv")
