@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -543,3 +544,87 @@ def test_the_delete_page_asks_for_the_password(world):
 
     assert response.status_code == 200
     assert 'type="password"' in response.content.decode()
+
+
+# --- Educators see results, not who the learners are ------------------------------------
+
+LEARNER_IDENTITIES = "quizzes.view_learner_results"
+
+
+def grant_identities(username: str) -> None:
+    User.objects.get(username=username).user_permissions.add(
+        Permission.objects.get(content_type__app_label="quizzes", codename="view_learner_results")
+    )
+
+
+def results_pages(world: World) -> list[str]:
+    """Every admin page and export an educator reads results on."""
+    urls = ["/admin/quizzes/quiz/", "/admin/quizzes/quiz/learner-progress.csv"]
+    for quiz in Quiz.objects.all():
+        urls += [
+            f"/admin/quizzes/quiz/{quiz.pk}/change/",
+            f"/admin/quizzes/quiz/{quiz.pk}/statistics/?attempts=first",
+            f"/admin/quizzes/quiz/{quiz.pk}/statistics/?attempts=all",
+            f"/admin/quizzes/quiz/{quiz.pk}/results.csv",
+        ]
+    return urls
+
+
+def bodies(client: Client, urls: list[str]) -> dict[str, str]:
+    pages = {}
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        pages[url] = response.content.decode()
+    return pages
+
+
+def without_csrf(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def test_no_educator_is_given_the_permission_to_see_learners_identities(db, monkeypatch):
+    monkeypatch.setenv("CIVICPATH_EDUCATOR_PASSWORD", PASSWORD)
+    call_command("create_educator", "edna", email="edna@example.org", stdout=io.StringIO())
+    edna = User.objects.get(username="edna")
+    educators = Group.objects.get(name="Educators")
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+
+    assert Permission.objects.filter(codename="view_learner_results").exists()
+    assert not educators.permissions.filter(codename="view_learner_results").exists()
+    assert list(edna.groups.all()) == [educators]
+    assert not edna.has_perm(LEARNER_IDENTITIES)
+    assert root.has_perm(LEARNER_IDENTITIES)
+
+
+def test_an_educator_without_the_permission_sees_no_learners_username(world, educator_client):
+    pages = bodies(educator_client, results_pages(world))
+
+    for url, body in pages.items():
+        for learner in (world.alice, world.bob):
+            assert learner.username not in body, (url, learner.username)
+            assert learner.email not in body, (url, learner.email)
+    progress = pages["/admin/quizzes/quiz/learner-progress.csv"]
+    assert f"learner {world.alice.pk}" in progress
+    assert f"learner {world.bob.pk}" in progress
+
+
+def test_with_the_permission_the_same_educator_sees_usernames_and_the_same_numbers(
+    world, educator_client
+):
+    urls = results_pages(world)
+    pseudonymous = bodies(educator_client, urls)
+
+    grant_identities("teacher")
+    identified = bodies(educator_client, urls)
+
+    progress = identified["/admin/quizzes/quiz/learner-progress.csv"]
+    assert "alice" in progress and "bob" in progress
+    named = {learner.username: f"learner {learner.pk}" for learner in (world.alice, world.bob)}
+    for url in urls:
+        if url.endswith(".csv"):
+            rows = list(csv.reader(io.StringIO(identified[url])))
+            as_pseudonyms = [[named.get(row[0], row[0]), *row[1:]] for row in rows]
+            assert sorted(as_pseudonyms) == sorted(csv.reader(io.StringIO(pseudonymous[url])))
+        elif "/statistics/" in url:  # no identity on it either way
+            assert without_csrf(identified[url]) == without_csrf(pseudonymous[url]), url
