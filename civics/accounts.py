@@ -5,20 +5,29 @@ import io
 import json
 import zipfile
 import zoneinfo
+from datetime import timedelta
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_client_ip_address
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
-from django.db import transaction
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from quizzes.stats_queries import forget as forget_statistics
@@ -45,20 +54,33 @@ class TimeZoneField(forms.ChoiceField):
 
 
 class SignUpForm(UserCreationForm):
-    email = forms.EmailField(help_text="Only for resetting your password. We send nothing else.")
+    """Django's sign-up form, told nothing about other accounts.
+
+    Whether a username is taken is said only once the rest of the form is valid, and behind a
+    throttle (`signup`); whether an e-mail address is taken is never said: the address waits
+    on the learner's profile until its owner confirms it (`_send_address_mail`).
+    """
+
+    email = forms.EmailField(
+        help_text=gettext_lazy(
+            "We send a link to confirm it. After that it is only for resetting your password."
+        )
+    )
     time_zone = TimeZoneField(initial="UTC")
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ("username", "email")
 
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account already uses this e-mail address. Log in, or reset its password."
-            )
-        return email
+    def clean_username(self):
+        return self.cleaned_data.get("username")
+
+    def validate_unique(self):
+        """Nothing here: the view asks `username_taken` once the rest is valid."""
+
+    def username_taken(self) -> bool:
+        username = self.cleaned_data["username"]
+        return get_user_model().objects.filter(username__iexact=username).exists()
 
 
 class SettingsForm(forms.ModelForm):
@@ -126,18 +148,135 @@ def signup(request):
         return redirect("quizzes:dashboard")
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save()
-            LearnerProfile.objects.create(user=user, time_zone=form.cleaned_data["time_zone"])
+        if _probing_paused(request, form.cleaned_data["username"]):
+            return render(request, "registration/signup_paused.html", status=429)
+        user = None
+        if not form.username_taken():
+            user = _create_account(form)
+        if user is None:  # taken, perhaps by a sign-up a moment ago
+            _count_probe(request)
+            form.add_error("username", _("That username is taken. Choose another one."))
+            return render(request, "registration/signup.html", {"form": form}, status=400)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         _adopt(request, user)
+        email = form.cleaned_data["email"]
+        _send_address_mail(request, user, email)
         messages.success(
-            request, "Welcome to CivicPath! Your progress is now kept in your account."
+            request,
+            _(
+                "Welcome to CivicPath! Your progress is now kept in your account. We sent a "
+                "link to %(email)s: open it to confirm the address."
+            )
+            % {"email": email},
         )
         return redirect("quizzes:dashboard")
     return render(
         request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+def _create_account(form: SignUpForm):
+    """The new account, or None when the username was taken in the meantime."""
+    try:
+        with transaction.atomic():
+            user = form.save(commit=False)
+            user.email = ""  # until its owner confirms it
+            user.save()
+            LearnerProfile.objects.create(
+                user=user,
+                time_zone=form.cleaned_data["time_zone"],
+                unconfirmed_email=form.cleaned_data["email"],
+            )
+    except IntegrityError:
+        return None
+    return user
+
+
+# Telling a sign-up that its username is taken tells it that the account exists, so those
+# answers are rationed like failed log-ins: AXES_FAILURE_LIMIT per address per cool-off, and
+# never for a username and address that django-axes has locked out of logging in.
+def _probe_key(request) -> str:
+    return f"signup-taken:{get_client_ip_address(request)}"
+
+
+def _probing_paused(request, username: str) -> bool:
+    if not AxesProxyHandler.is_allowed(request, {"username": username}):
+        return True
+    return cache.get(_probe_key(request), 0) >= settings.AXES_FAILURE_LIMIT
+
+
+def _count_probe(request) -> None:
+    key = _probe_key(request)
+    cache.add(key, 0, timeout=int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=int(settings.AXES_COOLOFF_TIME.total_seconds()))
+
+
+# --- Confirming an e-mail address ----------------------------------------------------------
+CONFIRM_SALT = "civicpath.accounts.confirm-email"
+CONFIRM_MAX_AGE = timedelta(days=3)
+
+
+def confirmation_token(user, email: str) -> str:
+    return signing.dumps({"user": user.pk, "email": email}, salt=CONFIRM_SALT)
+
+
+def _send_address_mail(request, user, email: str) -> None:
+    """Mail the address given at sign-up: a link to confirm it, or, when another account
+    already has it, a note to that account's owner. The page says the same either way."""
+    owner = get_user_model().objects.filter(email__iexact=email).exclude(pk=user.pk).first()
+    context = {
+        "site": request.build_absolute_uri("/"),
+        "email": email,
+        "owner": owner,
+        "login_url": request.build_absolute_uri(reverse("login")),
+        "reset_url": request.build_absolute_uri(reverse("password_reset")),
+        "confirm_url": request.build_absolute_uri(
+            reverse("email_confirm", args=[confirmation_token(user, email)])
+        ),
+        "days": CONFIRM_MAX_AGE.days,
+    }
+    name = "signup_with_your_address" if owner else "confirm_email"
+    subject = render_to_string(f"registration/emails/{name}_subject.txt", context)
+    body = render_to_string(f"registration/emails/{name}.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [email])
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm_email(request, token):
+    """GET shows the address and a button (mail scanners open links); POST confirms it."""
+    try:
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+        profile = LearnerProfile.objects.select_related("user").get(
+            user_id=int(data["user"]), unconfirmed_email=str(data["email"])
+        )
+    except signing.SignatureExpired:
+        return _confirm_refused(request, _("This link has expired. Sign in and ask for a new one."))
+    except (signing.BadSignature, LearnerProfile.DoesNotExist, KeyError, TypeError, ValueError):
+        return _confirm_refused(
+            request, _("This link is not valid any more: it was mistyped or has been replaced.")
+        )
+    email = profile.unconfirmed_email
+    if request.method == "POST":
+        User = get_user_model()
+        with transaction.atomic():
+            if User.objects.filter(email__iexact=email).exclude(pk=profile.user_id).exists():
+                return _confirm_refused(
+                    request, _("Another account has confirmed this address in the meantime.")
+                )
+            User.objects.filter(pk=profile.user_id).update(email=email)
+            LearnerProfile.objects.filter(pk=profile.pk).update(unconfirmed_email="")
+        messages.success(
+            request, _("Your e-mail address %(email)s is confirmed.") % {"email": email}
+        )
+        return redirect("account" if request.user.is_authenticated else "civics:home")
+    return render(request, "registration/confirm_email.html", {"email": email})
+
+
+def _confirm_refused(request, reason: str):
+    return render(request, "registration/confirm_email.html", {"error": reason}, status=400)
 
 
 class LoginView(auth_views.LoginView):
@@ -271,6 +410,7 @@ def export_data(request):
         "account": {
             "username": user.username,
             "email": user.email,
+            "unconfirmed_email": profile.unconfirmed_email if profile else "",
             "date_joined": user.date_joined.isoformat(),
             "time_zone": profile.time_zone if profile else "UTC",
         },

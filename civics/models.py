@@ -341,6 +341,9 @@ class LearnerProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_profile"
     )
     time_zone = models.CharField(max_length=64, default="UTC")
+    # The address given at sign-up, until its owner opens the link we mailed to it; only then
+    # does it become the account's e-mail (the one password resets go to).
+    unconfirmed_email = models.EmailField(blank=True)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.time_zone})"

@@ -35,6 +35,7 @@ account_patterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("email/confirm/<str:token>/", accounts.confirm_email, name="email_confirm"),
     path("", accounts.account, name="account"),
     path("export/", accounts.export_data, name="account_export"),
     path("delete/", accounts.delete_account, name="account_delete"),

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from civics.accounts import csv_safe
+from civics.accounts import confirmation_token, csv_safe
 from civics.models import ActionTick, LearnerProfile, Lesson, LessonRead
 from quizzes import services
 from quizzes.models import Answer, Attempt, Question, Quiz, ReviewItem, Slot
@@ -183,6 +183,12 @@ def _reset_link(world: World) -> str:
     )
 
 
+def _confirm_link(world: World) -> str:
+    """A real confirmation link: it proves the mailbox, so anyone holding it may open it."""
+    LearnerProfile.objects.filter(user=world.alice).update(unconfirmed_email="a2@example.org")
+    return f"/account/email/confirm/{confirmation_token(world.alice, 'a2@example.org')}/"
+
+
 SITE_URLS: dict[str, Protection] = {
     # Content: open to everyone (drafts are 404 for non-staff; tested in tests/civics).
     "": Protection(PUBLIC, ("GET",), lambda w: "/"),
@@ -212,6 +218,7 @@ SITE_URLS: dict[str, Protection] = {
     "account/password/reset/complete/": Protection(
         PUBLIC, ("GET",), lambda w: "/account/password/reset/complete/"
     ),
+    "account/email/confirm/<str:token>/": Protection(PUBLIC, ("GET", "POST"), _confirm_link),
     "account/": Protection(LOGIN_REQUIRED, ("GET", "POST"), lambda w: "/account/"),
     "account/password/": Protection(
         LOGIN_REQUIRED, ("GET", "POST"), lambda w: "/account/password/"
@@ -405,6 +412,7 @@ def test_export_holds_json_and_four_csvs_of_the_learners_own_rows(world):
         "email": "alice@example.org",
         "date_joined": alice.date_joined.isoformat(),
         "time_zone": "Europe/Paris",
+        "unconfirmed_email": "",
     }
     own_attempts = {
         str(pk) for pk in Attempt.objects.filter(user=alice).values_list("pk", flat=True)

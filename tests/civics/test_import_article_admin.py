@@ -417,7 +417,7 @@ def test_a_failure_while_saving_leaves_nothing_behind(educator_client, monkeypat
     def broken(**kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("quizzes.gift_io.import_questions", broken)
+    monkeypatch.setattr("civics.services.import_questions", broken)
     educator_client.raise_request_exception = True
 
     with pytest.raises(RuntimeError, match="went away"):

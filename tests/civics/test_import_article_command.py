@@ -418,7 +418,7 @@ def test_a_failure_while_saving_rolls_the_whole_article_back(monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("quizzes.gift_io.import_questions", broken)
+    monkeypatch.setattr("civics.services.import_questions", broken)
 
     with pytest.raises(RuntimeError, match="went away"):
         run(ARTICLES / "news_city_budget.txt")
