@@ -9,9 +9,16 @@ learner who sent it; a redirect never leaves the site; no one becomes staff.
 
 Every example runs inside a savepoint that is rolled back afterwards (the test client runs the
 view on this thread's connection), so each body meets the same starting state.
+
+A deterministic matrix then sends every raw hostile body to every POST endpoint with a valid CSRF
+cookie and header, signed in and not, with and without htmx: a body Django will not read (a form
+in UTF-16, broken multipart, too many fields or files, too large) is exactly 400 with the site's
+page and changes nothing; a body it does read gets what its fields get as a well-formed form.
 """
 
+import html
 import json
+import logging
 import re
 import traceback
 from collections.abc import Callable
@@ -25,9 +32,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.backends.db import SessionStore
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
-from django.test import Client
+from django.http import Http404
+from django.middleware.csrf import _get_new_csrf_string
+from django.test import Client, RequestFactory
 from django.urls import URLResolver, get_resolver
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -35,6 +45,7 @@ from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from civics.accounts import confirmation_token
 from civics.admin import SESSION_ARTICLE
 from civics.importer import parse_article
 from civics.models import (
@@ -71,6 +82,7 @@ User = get_user_model()
 PASSWORD = "correct horse battery staple"  # UserFactory's
 VICTIM_PASSWORD = "the victim's own secret 42"
 NEW_PASSWORD = "Votes count in 2026!"
+NEW_EMAIL = "actor.new@example.org"
 
 
 class Long(str):
@@ -81,16 +93,6 @@ class Long(str):
 
     def __repr__(self) -> str:
         return f"Long({self[:1]!r}, {len(self)})"
-
-
-class LongBytes(bytes):
-    def __new__(cls, unit: bytes, times: int):
-        made = super().__new__(cls, unit * times)
-        made.unit = unit
-        return made
-
-    def __repr__(self) -> str:
-        return f"LongBytes({self.unit!r}, {len(self) // len(self.unit)})"
 
 
 @pytest.fixture(autouse=True)
@@ -172,6 +174,10 @@ def world(db) -> World:
         ActionTick.objects.create(
             user=user, action=lessons[0].actions.first(), note="Called", ticked_at=T0
         )
+    # Addresses awaiting confirmation: the actor's own new one; the victim's, which the staff
+    # account already has (confirming it is refused).
+    LearnerProfile.objects.filter(user=actor).update(unconfirmed_email=NEW_EMAIL)
+    LearnerProfile.objects.filter(user=victim).update(unconfirmed_email=staff.email)
 
     def begin(quiz, user, token=""):
         return services.start_attempt(quiz=quiz, user=user, token=token, now=T0)
@@ -269,7 +275,9 @@ def snapshot() -> dict[str, OwnedRows]:
                 "pk", "username", "email", "password", "is_staff", "is_superuser", "is_active"
             )
         },
-        "profile": by_user(LearnerProfile.objects, "pk", "user_id", "time_zone"),
+        "profile": by_user(
+            LearnerProfile.objects, "pk", "user_id", "time_zone", "unconfirmed_email"
+        ),
         "attempt": attempts,
         "slot": {
             pk: (by_attempt[attempt], (attempt, *rest))
@@ -415,6 +423,18 @@ def _reset_targets(world: World) -> list[Target]:
         "/account/password/reset/%F0%9F%98%80/%00/",
     ]
     return _to(urls, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+
+
+def _confirm_targets(world: World) -> list[Target]:
+    own = confirmation_token(world.actor, NEW_EMAIL)
+    urls = [
+        f"/account/email/confirm/{own}/",
+        f"/account/email/confirm/{confirmation_token(world.victim, world.staff.email)}/",
+        f"/account/email/confirm/{confirmation_token(world.actor, 'other@example.org')}/",
+        f"/account/email/confirm/{own[:-1]}{'A' if own[-1] != 'A' else 'B'}/",
+        "/account/email/confirm/not-a-token/",
+    ]
+    return _to(urls, {})
 
 
 def _usernames(world: World) -> list[str]:
@@ -591,6 +611,14 @@ POST_ENDPOINTS: dict[str, Endpoint] = {
         frozenset({"profile"}),
         20,
     ),
+    # The link in the confirmation e-mail: GET shows a button, POST confirms the address.
+    "email_confirm": Endpoint(
+        "anonymous",
+        _confirm_targets,
+        NO_FIELDS,
+        frozenset({"user", "profile"}),
+        30,
+    ),
     "account_delete": Endpoint(
         "actor",
         lambda world: _to(["/account/delete/"], {"password": PASSWORD}),
@@ -720,21 +748,86 @@ EXTRA_FIELDS = [
 ]
 EXTRA_VALUES = ["100", "1", "1.0", "true", "999", "finished", "in_progress", "5", "2099-01-01"]
 
-# Bodies no browser would send: broken percent-encoding, bytes that are not UTF-8, multipart
-# without its boundary or cut short, too many fields, and more than Django reads into memory.
+# Bodies no browser would send, each with what Django makes of it. Refused: Django will not
+# read it (a form declared in another charset, multipart it cannot parse, too many fields or
+# files, more than it reads into memory): ``request.POST`` raises, and the CSRF check, which
+# reads the body first, turns that into a 400 before any view runs. The others Django reads,
+# with replacement characters, as other fields or as an empty form, and hands to the view.
 FORM = "application/x-www-form-urlencoded"
-RAW_BODIES = [
-    (b"seq=%zz&choice=%ff%fe&&=&=x&go=%", FORM),
-    (b"\xff\xfe\x00\x00garbage\x80", FORM),
-    (LongBytes(b"seq=0&", 1200), FORM),
-    (LongBytes(b"x", settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1), FORM),
-    (b"garbage", "multipart/form-data"),
-    (
-        b'--zz\r\nContent-Disposition: form-data; name="seq"\r\n\r\n0',
-        "multipart/form-data; boundary=zz",
+MULTIPART = "multipart/form-data; boundary=zz"
+_MAX_FIELDS = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+_MAX_FILES = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+_MAX_MEMORY = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+# Fields of several of the site's forms, so that a body Django did read reaches a form.
+_FIELDS = [("seq", "0"), ("done", "1"), ("note", "Café"), ("time_zone", "Europe/Paris")]
+
+
+def _part(name: str, value: bytes = b"0", filename: str = "") -> bytes:
+    disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+    return b"--zz\r\nContent-Disposition: %s\r\n\r\n%s\r\n" % (disposition.encode(), value)
+
+
+_PARTS = b"".join(_part(name, value.encode()) for name, value in _FIELDS)
+_END = b"--zz--\r\n"
+
+
+class RawBody(bytes):
+    """A body as sent, shown in a failure report by its label (some are megabytes long)."""
+
+    def __new__(cls, label: str, data: bytes, content_type: str, *, refused: bool):
+        made = super().__new__(cls, data)
+        made.label, made.content_type, made.refused = label, content_type, refused
+        return made
+
+    def __repr__(self) -> str:
+        return f"RawBody({self.label!r}, {len(self)} bytes)"
+
+
+def _refused(label: str, data: bytes, content_type: str) -> RawBody:
+    return RawBody(label, data, content_type, refused=True)
+
+
+def _read(label: str, data: bytes, content_type: str) -> RawBody:
+    return RawBody(label, data, content_type, refused=False)
+
+
+HOSTILE_BODIES = [
+    *(
+        _refused(
+            f"a form in {charset}",
+            urlencode(_FIELDS, encoding=charset).encode(charset),
+            f"{FORM}; charset={charset}",
+        )
+        for charset in ("utf-16", "utf-16-le", "utf-32", "iso-8859-1")
     ),
-    (b'{"seq": 0, "score": 100}', "application/json"),
-    (b"<xml>&lt;</xml>", "text/xml"),
+    _refused("multipart without a boundary", _PARTS + _END, "multipart/form-data"),
+    _refused("multipart with an empty boundary", _PARTS + _END, "multipart/form-data; boundary="),
+    _refused("multipart with a non-ASCII boundary", _PARTS + _END, MULTIPART + "\u00e9"),
+    _refused("too many fields", b"seq=0&" * (_MAX_FIELDS + 1), FORM),
+    _refused("too many multipart fields", _part("seq") * (_MAX_FIELDS + 1) + _END, MULTIPART),
+    _refused(
+        "too many files",
+        b"".join(_part("file", b"x", f"{n}.txt") for n in range(_MAX_FILES + 1)) + _END,
+        MULTIPART,
+    ),
+    _refused("too large a form", b"x" * (_MAX_MEMORY + 1), FORM),
+    _refused(
+        "too large a multipart field", _part("note", b"x" * (_MAX_MEMORY + 1)) + _END, MULTIPART
+    ),
+    _read("broken percent-escapes", b"seq=%zz&choice=%ff%fe&&=&=x&go=%&note=%C3%28", FORM),
+    _read("bytes that are not UTF-8", b"\xff\xfe\x00\x00garbage\x80", FORM),
+    _read("multipart cut short", _PARTS + b"--zz\r\nContent-Disposition: form-da", MULTIPART),
+    _read("multipart whose boundary never closes", _PARTS, MULTIPART),
+    _read("multipart with another boundary", _PARTS.replace(b"--zz", b"--yy"), MULTIPART),
+    _read("multipart declared UTF-16", _PARTS + _END, MULTIPART + "; charset=utf-16"),
+    _read("garbage as multipart", b"garbage", MULTIPART),
+    _read("JSON", b'{"seq": 0, "score": 100}', "application/json"),
+    _read("XML", b"<xml>&lt;</xml>", "text/xml"),
+]
+# The fuzz samples them too (its client checks no CSRF token, so there a view reads the body).
+RAW_BODIES = [(body, body.content_type) for body in HOSTILE_BODIES] + [
+    (b"seq=%zz&choice=%ff%fe&&=&=x&go=%", FORM),
+    (b'--zz\r\nContent-Disposition: form-data; name="seq"\r\n\r\n0', MULTIPART),
 ]
 
 
@@ -1006,6 +1099,201 @@ def test_the_same_request_with_its_csrf_token_is_not_refused(world):
     assert response.status_code == 302
     world.practice.refresh_from_db()
     assert not world.practice.is_in_progress
+
+
+# --- Hostile bodies with a valid CSRF token ----------------------------------------------
+# The fuzz's client checks no CSRF token, so it never met the CSRF check's own read of the body
+# (nor Django's default error pages reading it a second time: a 500). Here every body goes to
+# every POST endpoint the way a visitor's browser would send it: CSRF cookie and header.
+
+ROLES = ("own session", "no session")  # the endpoint's sender (see Endpoint.who); no session
+SITE_PAGES = {
+    400: "We couldn't read that request",
+    403: "You can't open this page",
+    404: "We couldn't find that page",
+}
+UTF16 = next(body for body in HOSTILE_BODIES if body.label == "a form in utf-16")
+
+
+def is_site_page(response, status: int) -> bool:
+    page = html.unescape(response.content.decode(errors="replace"))
+    return SITE_PAGES[status] in page and 'class="site-header"' in page
+
+
+def csrf_token(client: Client) -> str:
+    """The CSRF cookie a visitor's browser holds once it has opened a page of the site."""
+    client.cookies = SimpleCookie()
+    assert client.get("/").status_code == 200
+    return client.cookies[settings.CSRF_COOKIE_NAME].value
+
+
+def as_read(body: RawBody) -> str:
+    """The fields Django makes of a body it reads, as a well-formed UTF-8 form."""
+    request = RequestFactory().generic("POST", "/", body, content_type=body.content_type)
+    return urlencode(list(request.POST.lists()), doseq=True)
+
+
+def last_line(response) -> str:
+    report = crash_report(response).strip().splitlines()
+    return report[-1] if report else ""
+
+
+def test_the_matrix_of_hostile_bodies_does_not_shrink():
+    refused = [body for body in HOSTILE_BODIES if body.refused]
+    assert len(POST_ENDPOINTS) >= 17
+    assert len(refused) >= 12 and len(HOSTILE_BODIES) - len(refused) >= 9
+    assert len({body.label for body in HOSTILE_BODIES}) == len(HOSTILE_BODIES)
+    assert len(POST_ENDPOINTS) * len(HOSTILE_BODIES) * len(ROLES) * 2 >= 17 * 21 * 2 * 2
+    assert all((body, body.content_type) in RAW_BODIES for body in HOSTILE_BODIES)
+
+
+@pytest.fixture
+def quiet():
+    """No log record for each refused body (Django logs a traceback with every 400)."""
+    loggers = [logging.getLogger(name) for name in ("django.request", "django.security")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    yield
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
+
+
+def _known_owners(before: dict, world: World) -> set[str]:
+    return {owner for rows in before.values() for owner, _ in rows.values()} | {
+        f"anonymous:{world.anonymous_token}"
+    }
+
+
+def _named(changed: dict, known: set[str]) -> dict:
+    """Changes with the owners a request created (a new account, a new anonymous learner's
+    token) named by kind: two requests that each create one create different ones."""
+    return {
+        table: {owner if owner in known else owner.split(":")[0] + ":(new)" for owner in owners}
+        for table, owners in changed.items()
+    }
+
+
+@pytest.mark.parametrize("name", sorted(POST_ENDPOINTS))
+def test_every_hostile_body_with_a_valid_csrf_token_gets_its_exact_answer(world, name, quiet):
+    """A body Django refuses is 400 with the site's page, before any view: no row changes. A
+    body Django reads gets what the view answers to the fields Django made of it, sent as a
+    well-formed form: the same status and the same changes."""
+    endpoint = POST_ENDPOINTS[name]
+    url = endpoint.targets(world)[0][0]  # the sender's own object: where a good body acts
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    token = csrf_token(client)
+    before = snapshot()
+    known = _known_owners(before, world)
+
+    def post(role: str, headers: dict, data: bytes | str, content_type: str):
+        cookies = {settings.CSRF_COOKIE_NAME: token}
+        if role == "own session":
+            cookies[settings.SESSION_COOKIE_NAME] = world.sessions[endpoint.who]
+        client.cookies = SimpleCookie(cookies)
+        with transaction.atomic():
+            response = client.generic(
+                "POST", url, data, content_type, headers={"X-CSRFToken": token, **headers}
+            )
+            changed = _named(changes(before, snapshot()), known)
+            transaction.set_rollback(True)
+        return response.status_code, changed, response
+
+    controls = {}  # (role, htmx, fields) -> (status, changes): bodies read alike share one
+    failures, sent = [], 0
+    for body in HOSTILE_BODIES:
+        for role in ROLES:
+            for headers in ({}, HTMX):
+                status, changed, response = post(role, headers, body, body.content_type)
+                sent += 1
+                if body.refused:
+                    expected = (400, {})
+                else:
+                    fields = as_read(body)
+                    key = (role, bool(headers), fields)
+                    if key not in controls:
+                        controls[key] = post(role, headers, fields, FORM)[:2]
+                    expected = controls[key]
+                problems = []
+                if status != expected[0]:
+                    problems.append(f"{status}, expected {expected[0]}")
+                if status >= 500:
+                    problems.append(last_line(response))
+                if changed != expected[1] or (status >= 400 and changed):
+                    problems.append(f"changed {changed}, expected {expected[1]}")
+                if body.refused and status == 400 and not is_site_page(response, 400):
+                    problems.append("not the site's 400 page")
+                if problems:
+                    htmx = " + HX-Request" if headers else ""
+                    failures.append(f"{body.label} · {role}{htmx}: {'; '.join(problems)}")
+
+    assert sent == len(HOSTILE_BODIES) * len(ROLES) * 2
+    assert not failures, f"{name} ({url}), {len(failures)} of {sent}:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
+@pytest.mark.parametrize("who", ["actor", None])
+def test_a_utf16_body_posted_to_no_such_page_gets_the_sites_404(world, who, headers):
+    """The 404 comes before the CSRF check reads the body; the handler must not read it."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    token = csrf_token(client)
+    if who:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[who]
+    before = snapshot()
+
+    response = client.generic(
+        "POST",
+        "/no/such/page/",
+        UTF16,
+        UTF16.content_type,
+        headers={"X-CSRFToken": token, **headers},
+    )
+
+    assert response.status_code == 404, crash_report(response)
+    assert is_site_page(response, 404)
+    assert changes(before, snapshot()) == {}
+
+
+def test_a_utf16_body_from_a_forged_origin_is_refused_by_the_csrf_check_without_reading_it(world):
+    """The origin is checked before the body is read: the CSRF failure page, not a 500."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    token = csrf_token(client)
+    before = snapshot()
+
+    response = client.generic(
+        "POST",
+        f"/attempts/{world.practice.pk}/finish/",
+        UTF16,
+        UTF16.content_type,
+        headers={"X-CSRFToken": token, "Origin": "https://evil.example"},
+    )
+
+    assert response.status_code == 403, crash_report(response)
+    assert b"CSRF verification failed" in response.content
+    assert changes(before, snapshot()) == {}
+
+
+@pytest.mark.parametrize(
+    ("status", "exception"),
+    [(400, BadRequest("unreadable")), (403, PermissionDenied()), (404, Http404()), (500, None)],
+)
+def test_the_error_handlers_never_read_the_body(status, exception):
+    """The site's registered handlers, given a request whose body cannot be read (Django's
+    default 400, 403 and 404 handlers read it again, through ``requires_csrf_token``)."""
+    secret = _get_new_csrf_string()  # the visitor's CSRF cookie, and the header that matches
+    factory = RequestFactory(headers={"X-CSRFToken": secret})
+    factory.cookies[settings.CSRF_COOKIE_NAME] = secret
+    request = factory.generic("POST", "/quizzes/", UTF16, content_type=UTF16.content_type)
+    request.user = AnonymousUser()
+    handler = get_resolver().resolve_error_handler(status)
+
+    response = handler(request) if exception is None else handler(request, exception)
+
+    assert response.status_code == status
+    if status in SITE_PAGES:
+        assert is_site_page(response, status)
+    with pytest.raises(BadRequest):
+        request.POST  # noqa: B018 -- still unreadable: the handler did not consume it
 
 
 # --- Host header -------------------------------------------------------------------------
