@@ -142,7 +142,7 @@ class LessonAdmin(admin.ModelAdmin):
     def import_article_view(self, request):
         """Paste or upload → preview of the draft lesson and questions → create (drafts)."""
         from civics.importer import parse_article
-        from civics.services import save_article_draft
+        from civics.services import article_problems, save_article_draft
         from quizzes.drafting import draft_questions
 
         if not (self.has_add_permission(request) and request.user.has_perm("quizzes.add_question")):
@@ -191,9 +191,14 @@ class LessonAdmin(admin.ModelAdmin):
             if form.is_valid():
                 text = form.cleaned_data["article_text"]
                 article = parse_article(text)
-                request.session[SESSION_ARTICLE] = text
-                context["article"] = article
-                context["drafts"] = list(enumerate(draft_questions(article)))
+                if problems := article_problems(article):
+                    for problem in problems:
+                        form.add_error(None, problem)
+                    status = 400
+                else:
+                    request.session[SESSION_ARTICLE] = text
+                    context["article"] = article
+                    context["drafts"] = list(enumerate(draft_questions(article)))
             else:
                 status = 400
         context["form"] = form

@@ -136,7 +136,7 @@ _CHROME = re.compile(
     r"|(?:subscribe to|sign up for) (?:our|the) (?:free )?newsletters?[.!]?)$",
     re.IGNORECASE,
 )
-_ATX = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_ATX = re.compile(r"^(#{1,6})\s+(.*)$")
 _RULE = re.compile(r"^(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,})$")
 _SETEXT = re.compile(r"^(?:=+|-+)$")
 _BULLET = re.compile(r"^[-*+•·–]\s+(.*)$")
@@ -373,27 +373,46 @@ class _Unit:
     emphasised: bool = False
     extra: object = None
     lines: list[str] = field(default_factory=list)
+    raws: list[str] = field(default_factory=list)
 
 
+# Each pattern runs in time linear in the text: link and image texts hold no brackets and their
+# targets no "[", so a failed match stops at the next bracket instead of scanning on; the
+# emphasis patterns only run over the text up to the last place a closing mark can stand (see
+# `_inline`), because an opening mark with no closing one after it would scan to the end of the
+# text, once per opening mark.
 _INLINE = (
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), ""),
-    (re.compile(r"\[([^\]]+)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)"), r"\1"),
-    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),
-    (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), r"\1"),
-    (re.compile(r"__(?=\S)(.+?)(?<=\S)__"), r"\1"),
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),
-    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),
-    (re.compile(r"`([^`]+)`"), r"\1"),
+    (re.compile(r"!\[[^\[\]]*+\]\([^)\[]*+\)"), "", None),
+    (re.compile(r"\[([^\[\]]++)\]\(([^)\s\[]*+)(?:\s+\"[^\"]*\")?\)"), r"\1", None),
+    (re.compile(r"<(https?://[^<>\s]++)>"), r"\1", None),
+    (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), r"\1", re.compile(r"(?s:.*)(?<=\S)\*\*")),
+    (re.compile(r"__(?=\S)(.+?)(?<=\S)__"), r"\1", re.compile(r"(?s:.*)(?<=\S)__")),
+    (
+        re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"),
+        r"\1",
+        re.compile(r"(?s:.*)(?<=\S)\*(?![\w*])"),
+    ),
+    (
+        re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"),
+        r"\1",
+        re.compile(r"(?s:.*)(?<=\S)_(?![\w_])"),
+    ),
+    (re.compile(r"`([^`]+)`"), r"\1", None),
 )
 _EMPHASISED = re.compile(r"^(?:\*\*?|__?)(?=\S).+(?<=\S)(?:\*\*?|__?)$")
 # A person's name repeated with no space ("Marco RubioMarco Rubio") is left over from a name
 # rendered twice by a page (text plus hover card).
-_DOUBLED_NAME = re.compile(r"\b([A-Z][a-z’'-]+(?: [A-Z][a-z’'-]+){1,3})\1\b")
+_DOUBLED_NAME = re.compile(r"\b([A-Z][a-z’'-]++(?: [A-Z][a-z’'-]++){1,3})\1\b")
 
 
 def _inline(text: str) -> str:
-    for pattern, replacement in _INLINE:
-        text = pattern.sub(replacement, text)
+    for pattern, replacement, last_close in _INLINE:
+        if last_close is None:
+            text = pattern.sub(replacement, text)
+        elif close := last_close.match(text):
+            # Every match ends with a closing mark, so none ends after the last one: the tail
+            # after it is left as it is instead of being scanned once per opening mark in it.
+            text = pattern.sub(replacement, text[: close.end()]) + text[close.end() :]
     text = _DOUBLED_NAME.sub(r"\1", text)
     return " ".join(text.split())
 
@@ -423,10 +442,22 @@ def _outlet_like(unit: _Unit) -> bool:
     )
 
 
+def _atx_text(text: str) -> str:
+    """A Markdown heading's text without its closing run of "#" (``## Budget ##``).
+
+    Done by hand: the pattern ``(.*?)(?:\\s+#+)?\\s*$`` it replaces rescanned a run of spaces
+    from every position in it, quadratic in the length of the run."""
+    text = text.rstrip()
+    bare = text.rstrip("#")
+    if bare != text and bare[-1:].isspace():
+        return bare.rstrip()
+    return text
+
+
 def _classify(line: str) -> tuple[str, str, int, object]:
     """(kind, text, level, extra) of one stripped line."""
     if match := _ATX.match(line):
-        return "heading", _inline(match[2]), len(match[1]), None
+        return "heading", _inline(_atx_text(match[2])), len(match[1]), None
     if _RULE.match(line):
         return "rule", "", 0, None
     if match := _MORE.match(line):
@@ -460,12 +491,16 @@ def _keep(char: str) -> bool:
     return char == " " or char in "\u200d" or unicodedata.category(char)[0] != "C"
 
 
+_SPACES = str.maketrans(dict.fromkeys("\t\xa0\u2007\u202f", " "))
+
+
 def _clean_lines(text: str) -> list[str]:
     text = unicodedata.normalize("NFC", text.replace("\ufeff", ""))
     lines = []
     for line in text.splitlines():
-        line = "".join(" " if char in "\t\xa0\u2007\u202f" else char for char in line)
-        line = "".join(char for char in line if _keep(char))
+        line = line.translate(_SPACES)
+        if not line.isprintable():  # only then can it hold a control or format character
+            line = "".join(char for char in line if _keep(char))
         lines.append(line.strip())
     return lines
 
@@ -486,9 +521,9 @@ def _front_matter(lines: list[str]) -> tuple[dict[str, str], list[str]]:
 
 def _units(lines: list[str]) -> tuple[list[_Unit], bool]:
     """Group lines into classified units; also says whether any quiz call to action was seen."""
-    blank_mode = any(
-        not line and any(lines[:i]) and any(lines[i + 1 :]) for i, line in enumerate(lines)
-    )
+    # Blank-line mode: a blank line stands between two lines with text.
+    filled = [i for i, line in enumerate(lines) if line]
+    blank_mode = bool(filled) and len(filled) < filled[-1] - filled[0] + 1
     units: list[_Unit] = []
     block = 0
     cta = False
@@ -523,14 +558,19 @@ def _units(lines: list[str]) -> tuple[list[_Unit], bool]:
                 and _joins(last, plain, kind, blank_mode)
             ):
                 last.lines.append(plain)
-                last.raw = f"{last.raw}\n{line}"
-                joined = " ".join(last.lines)
-                last.text = _inline(joined)
-                last.emphasised = bool(_EMPHASISED.match(joined)) or last.raw.startswith(">")
+                last.raws.append(line)
                 continue
         if kind == "short" and emphasised and plain.startswith(("**", "__")):
             kind, level = "heading", 0  # a wholly bold short line reads as a heading
-        units.append(_Unit(text, line, kind, block, level, emphasised, extra, [plain]))
+        units.append(_Unit(text, line, kind, block, level, emphasised, extra, [plain], [line]))
+    # A unit of several lines is read once it is whole: reading it again after every line
+    # would be quadratic in its number of lines.
+    for unit in units:
+        if len(unit.lines) > 1:
+            joined = " ".join(unit.lines)
+            unit.raw = "\n".join(unit.raws)
+            unit.text = _inline(joined)
+            unit.emphasised = bool(_EMPHASISED.match(joined)) or unit.raw.startswith(">")
     return units, cta
 
 
@@ -823,8 +863,10 @@ def _freeze(state: _State, kind: str, cta: bool) -> ArticleDraft:
         if paragraphs:
             sections.append(Section(heading=heading, anchor=anchor, paragraphs=tuple(paragraphs)))
     topics: list[TopicChip] = []
+    seen_topics: set[str] = set()
     for chip in state.topics:
-        if chip.name.casefold() not in {t.name.casefold() for t in topics}:
+        if chip.name.casefold() not in seen_topics:
+            seen_topics.add(chip.name.casefold())
             topics.append(chip)
     credits = list(dict.fromkeys(state.credits))
     title = " ".join(state.title.split()).strip() or UNTITLED

@@ -5,6 +5,8 @@ tags and attributes below, so even a crafted link such as ``[x](javascript:alert
 ``<img onerror>`` that slipped through comes out inert.
 """
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -19,6 +21,17 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+# The longest Markdown texts stored, in characters. markdown-it reads in linear time, but its
+# worst case (a run of "[") costs about 10 µs a character, so these keep any one render well
+# under a second: a lesson section's body, a question's prompt or explanation.
+MAX_BODY_CHARS = 50_000
+MAX_QUESTION_TEXT_CHARS = 10_000
+
+# Characters that mean something to Markdown, and the characters that do so only at the start
+# of a line (a heading, a quote, a list item).
+_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>&~|!"})
+_LINE_START = re.compile(r"^([ \t]*+(?:\d{1,9}+(?=[.)]))?)([#>+=.)-])", re.MULTILINE)
 
 
 def render_markdown(text: str) -> str:
@@ -47,3 +60,9 @@ def render_inline(text: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     ).strip()
+
+
+def escape_markdown(text: str) -> str:
+    """Plain ``text`` as Markdown that renders to the same words: every character Markdown would
+    read as markup is escaped with a backslash (CommonMark allows it before any punctuation)."""
+    return _LINE_START.sub(r"\1\\\2", text.translate(_SPECIAL))

@@ -3,6 +3,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from .links import LINK_PATTERNS, derive_link, is_allowed_link, link_problem
-from .markdown import render_markdown
+from .markdown import MAX_BODY_CHARS, render_markdown
 
 WORDS_PER_MINUTE = 200
 
@@ -206,7 +207,10 @@ class LessonSection(models.Model):
     anchor = models.SlugField(
         max_length=100, blank=True, help_text="Fragment id on the lesson page; from the heading."
     )
-    body = models.TextField(help_text="Markdown. Raw HTML is not rendered.")
+    body = models.TextField(
+        help_text="Markdown. Raw HTML is not rendered.",
+        validators=[MaxLengthValidator(MAX_BODY_CHARS)],
+    )
     body_html = models.TextField(editable=False, default="")
 
     class Meta:

@@ -5,12 +5,14 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from quizzes.gift_io import import_questions
 from quizzes.models import Attempt, Quiz
 from quizzes.services import record_review_answers
 
 from .links import derive_link
+from .markdown import MAX_BODY_CHARS, escape_markdown
 from .models import ActionItem, ActionTick, KeyPoint, Lesson, LessonSection, Source, Topic
 from .packs import LessonPack
 
@@ -312,6 +314,32 @@ def _unique_slug(model, base: str) -> str:
     return slug
 
 
+def section_body(section) -> str:
+    """An imported section's paragraphs as the Markdown body of a lesson section: the parser
+    gives plain text, so whatever Markdown would read as markup is escaped."""
+    return "\n\n".join(escape_markdown(p.text) for p in section.paragraphs)
+
+
+def article_problems(article) -> list[str]:
+    """Why ``article`` cannot be saved as a lesson (empty when it can)."""
+    problems = []
+    for section in article.sections:
+        if (length := len(section_body(section))) > MAX_BODY_CHARS:
+            problems.append(
+                _(
+                    "The section “%(heading)s” would be %(length)s characters long; a lesson "
+                    "section holds at most %(limit)s. Give the article more headings and import "
+                    "it again."
+                )
+                % {
+                    "heading": section.heading[:80],
+                    "length": f"{length:,}",
+                    "limit": f"{MAX_BODY_CHARS:,}",
+                }
+            )
+    return problems
+
+
 def save_article_draft(*, text: str, article, drafts, chosen: set[int] | None = None):
     """Create a draft lesson (sections, topics, actions, source) and a draft quiz holding the
     chosen draft questions (all when ``chosen`` is None). Returns (lesson, created): a second
@@ -363,7 +391,7 @@ def save_article_draft(*, text: str, article, drafts, chosen: set[int] | None = 
                 order=order,
                 heading=section.heading[:200],
                 anchor=section.anchor[:100],
-                body="\n\n".join(p.text for p in section.paragraphs),
+                body=section_body(section),
             )
         topics = []
         for chip in article.topics:

@@ -50,6 +50,10 @@ from .gift import BLANK, GiftChoice, GiftNumeric, GiftQuestion
 from .validation import validate_question
 
 MAX_PROMPT = 300
+# Larger numbers are runs of digits (an ID, a pasted blob), not quantities to ask about.
+MAX_QUANTITY = 1e15
+# A longer "sentence" is a run-on blob (a pasted table, a page without full stops): no draft.
+MAX_SENTENCE = 1_000
 ACTIONS_ANCHOR = "what-you-can-do"
 ACTIONS_HEADING = "What you can do"
 
@@ -203,9 +207,16 @@ _NAME_STOP = _LEADING_STOP | set(_MONTH_LIST) | {
     "County", "Canyon", "Creek", "Dam", "Basin", "Reservoir", "Highway", "Route", "Plan",
     "Program", "Report", "Initiative", "Proposition", "Measure",
 }  # fmt: skip
-_WORD = r"[A-Z][\w’'-]*[a-zà-ÿ][\w’'-]*"
-_CAPS_RUN = re.compile(rf"{_WORD}(?:\s+{_WORD})*")
-_ORG_RUN = re.compile(rf"(?:{_WORD}|[A-Z]{{2,}})(?:\s+(?:of|on|for|and|the|&)?\s*(?:{_WORD}))*")
+# A capitalised word: a capital, then word characters with a lower-case letter among them.
+# Written so that a search runs in time linear in the text: the characters up to the first
+# lower-case letter are read once, without backtracking, and at most 30 of them (a "word" such
+# as AAAA… with no lower-case letter would otherwise be read to its end from each of its
+# capitals); the rest of the word is read once, possessively.
+_LOWER = "a-zà-öø-ÿ"
+_NOT_LOWER = rf"(?:[^\W{_LOWER}]|[’'-])"
+_WORD = rf"[A-Z]{_NOT_LOWER}{{0,30}}+[{_LOWER}][\w’'-]*+"
+_CAPS_RUN = re.compile(rf"{_WORD}(?:\s++{_WORD})*+")
+_ORG_RUN = re.compile(rf"(?:{_WORD}|[A-Z]{{2,}})(?:\s++(?:(?:of|on|for|and|the|&)\s*+)?{_WORD})*+")
 _ADMIN = re.compile(rf"\b({_WORD}) administration\b")
 _ACRONYM_AFTER = re.compile(r"\s*\(([A-Z]{2,6})\)")
 
@@ -317,6 +328,8 @@ def _dates(s: str) -> Iterable[Fact]:
 
 def _percents(s: str) -> Iterable[Fact]:
     for match in _PERCENT.finditer(s):
+        if float(match[1]) >= MAX_QUANTITY:
+            continue
         decimals = len(match[1].partition(".")[2])
         yield Fact(
             "percent", match[0], match.start(), match.end(), match.start(1), match.end(1),
@@ -328,10 +341,14 @@ def _numbers(s: str) -> Iterable[Fact]:
     for match in _NUMBER.finditer(s):
         prefix, whole, fraction, unit = match[1] or "", match[2], match[3], match[4] or ""
         number = float(whole.replace(",", "") + (f".{fraction}" if fraction else ""))
+        if number >= MAX_QUANTITY:
+            continue  # a run of digits, not a quantity a question could ask about
         is_year = not prefix and not fraction and "," not in whole and 1600 <= number <= 2099
         if number < 2 and not (prefix or fraction or unit) or is_year and not unit:
             continue
-        if _LABEL_BEFORE.search(s, 0, match.start()):
+        # Only the 20 characters before the number can hold its label (the longest label and
+        # its space take 12); searching from the sentence's start was quadratic in its length.
+        if _LABEL_BEFORE.search(s, max(0, match.start() - 20), match.start()):
             continue  # "Route 9", "District 4": a label, not a quantity
         digits_start = match.start(2)
         digits_end = match.end(3) if fraction else match.end(2)
@@ -727,6 +744,8 @@ def _candidates(article: ArticleDraft) -> tuple[list[list[_Candidate]], list[Fac
         group = []
         for text, position in texts:
             for sentence in split_sentences(text):
+                if len(sentence) > MAX_SENTENCE:
+                    continue  # no question quotes it, and reading its facts would cost the most
                 facts = find_facts(sentence)
                 everything.extend(facts)
                 for fact in facts:
@@ -735,7 +754,8 @@ def _candidates(article: ArticleDraft) -> tuple[list[list[_Candidate]], list[Fac
         groups.append(group)
     for extra in (article.standfirst, article.editor_note, article.author_bio):
         for sentence in split_sentences(extra):
-            everything.extend(find_facts(sentence))
+            if len(sentence) <= MAX_SENTENCE:
+                everything.extend(find_facts(sentence))
     return groups, everything
 
 

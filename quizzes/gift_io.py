@@ -7,6 +7,8 @@ saved. ``import_questions`` is the write use case behind the admin upload and ``
 
 from django.db import transaction
 
+from civics.markdown import MAX_QUESTION_TEXT_CHARS
+
 from . import gift
 from .models import AcceptedAnswer, Choice, MatchPair, NumericAnswer, Question, Quiz
 from .validation import Problem, validate_question
@@ -23,7 +25,13 @@ class GiftExportError(Exception):
 
 
 # Longest text each stored field takes (the database refuses more).
-LIMITS = {"choice": 500, "accepted answer": 300, "matching item": 300}
+LIMITS = {
+    "prompt": MAX_QUESTION_TEXT_CHARS,
+    "explanation": MAX_QUESTION_TEXT_CHARS,
+    "choice": 500,
+    "accepted answer": 300,
+    "matching item": 300,
+}
 
 
 def to_gift(question: Question) -> gift.GiftQuestion:
@@ -106,7 +114,8 @@ def check_gift(text: str, *, quiz: Quiz, skip_unsupported: bool) -> gift.GiftRes
         name = question.title or question.prompt[:40]
         if problems := validate_question(question):
             raise GiftImportError(f"line {question.line}: question {name!r}: {problems[0]}")
-        texts = [("choice", c.text) for c in question.choices]
+        texts = [("prompt", question.prompt), ("explanation", question.explanation)]
+        texts += [("choice", c.text) for c in question.choices]
         texts += [("accepted answer", a.text) for a in question.accepted]
         texts += [("matching item", side) for pair in question.pairs for side in pair]
         for what, value in texts:

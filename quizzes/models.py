@@ -3,14 +3,14 @@ import random
 import secrets
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from civics.markdown import render_inline, render_markdown
+from civics.markdown import MAX_QUESTION_TEXT_CHARS, render_inline, render_markdown
 from civics.models import Lesson, LessonSection
 
 
@@ -76,9 +76,16 @@ class Question(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     type = models.CharField(max_length=12, choices=Type.choices, default=Type.SINGLE)
     title = models.CharField(max_length=200, blank=True, help_text="Short name for educators.")
-    prompt = models.TextField(help_text="Markdown. Raw HTML is not rendered.")
+    prompt = models.TextField(
+        help_text="Markdown. Raw HTML is not rendered.",
+        validators=[MaxLengthValidator(MAX_QUESTION_TEXT_CHARS)],
+    )
     prompt_html = models.TextField(editable=False, default="")
-    explanation = models.TextField(blank=True, help_text="Shown after answering. Markdown.")
+    explanation = models.TextField(
+        blank=True,
+        help_text="Shown after answering. Markdown.",
+        validators=[MaxLengthValidator(MAX_QUESTION_TEXT_CHARS)],
+    )
     explanation_html = models.TextField(editable=False, default="")
     section = models.ForeignKey(
         LessonSection,
