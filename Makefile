@@ -30,6 +30,7 @@ run: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 migrations-check: install
 	$(RUN_ENV) $(PY) manage.py makemigrations --check --dry-run

@@ -10,7 +10,7 @@ SITE_URLS = {
     "signup": "signup",
     "logout": "logout",
     "account": "account",
-    "dashboard": "quizzes:dashboard",
+    "dashboard": "civics:dashboard",
 }
 
 

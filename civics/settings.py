@@ -80,8 +80,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "template_partials",
-    "civics",
+    "civics.content",
     "quizzes",
+    "civics.progress",
+    "civics.accounts",
+    "civics.authoring",
 ]
 
 MIDDLEWARE = [
@@ -172,11 +175,11 @@ else:
 
 # --- Auth --------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    "civics.auth.LoginThrottleBackend",
+    "civics.accounts.backends.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "quizzes:dashboard"
+LOGIN_REDIRECT_URL = "civics:dashboard"
 LOGOUT_REDIRECT_URL = "civics:home"
 # django-axes: 5 failures for one username from one address lock that pair out, even with the
 # right password, until the cool-off passes. Kept in the database so educators see and clear

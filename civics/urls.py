@@ -1,15 +1,16 @@
+"""The project's URLs: each app's pages mounted in one place (the top of the one-way arrows).
+
+The site's pages share the "civics" namespace (``civics:home``, ``civics:lesson``,
+``civics:dashboard``) whichever app serves them; the quiz engine keeps ``quizzes:``."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import accounts, views
-
-content_patterns = [
-    path("", views.home, name="home"),
-    path("topics/<slug:slug>/", views.topic_detail, name="topic"),
-    path("lessons/<slug:slug>/", views.lesson_detail, name="lesson"),
-    path("lessons/<slug:slug>/actions/<int:pk>/tick/", views.tick_action, name="tick"),
-]
+from civics import views
+from civics.accounts import views as accounts
+from civics.content import urls as content_urls
+from civics.progress import urls as progress_urls
 
 account_patterns = [
     path("signup/", accounts.signup, name="signup"),
@@ -43,7 +44,7 @@ account_patterns = [
 
 urlpatterns = [
     path("account/", include(account_patterns)),
-    path("", include((content_patterns, "civics"))),
+    path("", include(([*content_urls.urlpatterns, *progress_urls.urlpatterns], "civics"))),
     path("", include("quizzes.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

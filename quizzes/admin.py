@@ -1,3 +1,6 @@
+"""The admin for quizzes and questions: per-type validation on save, GIFT import and export,
+statistics, and results exports (learners' identities only with view_learner_results)."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
@@ -11,15 +14,14 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext
 
-from civics import contentcache
-from civics.csvsafe import csv_text
-
-from . import gift_io
-from .models import AcceptedAnswer, Attempt, Choice, MatchPair, NumericAnswer, Question, Quiz
-from .scoring import score_percent
-from .statistics import ItemSums, item_stats
-from .stats_queries import item_sums, quiz_report
-from .validation import Problem
+from civics.content import contentcache
+from civics.lib.csvsafe import csv_text
+from quizzes import gift_io
+from quizzes.models import AcceptedAnswer, Attempt, Choice, MatchPair, NumericAnswer, Question, Quiz
+from quizzes.scoring import score_percent
+from quizzes.statistics import ItemSums, item_stats
+from quizzes.stats_queries import item_sums, quiz_report
+from quizzes.validation import Problem
 
 SESSION_GIFT = "admin_gift_upload"
 LEARNER_IDENTITIES = "quizzes.view_learner_results"

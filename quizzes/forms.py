@@ -8,8 +8,8 @@ from django.http import Http404
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from .models import Attempt, Question
-from .services import Given
+from quizzes.models import Attempt, Question
+from quizzes.services import Given
 
 
 class AnswerForm(forms.Form):

@@ -7,11 +7,10 @@ saved. ``import_questions`` is the write use case behind the admin upload and ``
 
 from django.db import transaction
 
-from civics.markdown import MAX_QUESTION_TEXT_CHARS
-
-from . import gift
-from .models import AcceptedAnswer, Choice, MatchPair, NumericAnswer, Question, Quiz
-from .validation import Problem, validate_question
+from civics.content.markdown import MAX_QUESTION_TEXT_CHARS
+from quizzes import gift
+from quizzes.models import AcceptedAnswer, Choice, MatchPair, NumericAnswer, Question, Quiz
+from quizzes.validation import Problem, validate_question
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 

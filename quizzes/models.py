@@ -1,3 +1,6 @@
+"""The quiz engine's rows: quizzes, questions with their keys (choices, accepted answers, numeric
+answers, pairs), attempts with their slots and answers, and the review queue."""
+
 import html
 import random
 import secrets
@@ -10,8 +13,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from civics.markdown import MAX_QUESTION_TEXT_CHARS, render_inline, render_markdown
-from civics.models import Lesson, LessonSection
+from civics.content.markdown import MAX_QUESTION_TEXT_CHARS, render_inline, render_markdown
+from civics.content.models import Lesson, LessonSection
 
 
 class Quiz(models.Model):

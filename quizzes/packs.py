@@ -7,12 +7,11 @@ transaction; any problem raises ``PackError`` naming the file and line).
 
 from pathlib import Path
 
-from civics.packs import LessonPack, PackError
-from civics.services import CREATED, UNCHANGED, UPDATED, assign, sync_rows
-
-from . import gift
-from .models import AcceptedAnswer, Choice, MatchPair, NumericAnswer, Question, Quiz
-from .validation import validate_question
+from civics.content.packs import LessonPack, PackError
+from civics.content.services import CREATED, UNCHANGED, UPDATED, assign, sync_rows
+from quizzes import gift
+from quizzes.models import AcceptedAnswer, Choice, MatchPair, NumericAnswer, Question, Quiz
+from quizzes.validation import validate_question
 
 
 def read_gift_file(path: Path) -> gift.GiftResult:

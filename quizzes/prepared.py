@@ -5,9 +5,8 @@ so these are never stale. Callers must treat the objects as read-only: they are 
 request this process serves until content changes.
 """
 
-from civics import contentcache
-
-from .models import Question, Quiz
+from civics.content import contentcache
+from quizzes.models import Question, Quiz
 
 
 def quiz_with_lesson(pk: int, *, version: int) -> Quiz:

@@ -9,7 +9,7 @@ questions with their keys, answers with their choices): they run no queries.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from .models import Question
+from quizzes.models import Question
 
 
 @dataclass

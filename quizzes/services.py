@@ -9,12 +9,13 @@ always computed from its answers (``scoring.attempt_score``); no running counter
 import random
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 
-from . import grading, leitner
-from .models import Answer, Attempt, MatchResponse, Question, Quiz, ReviewItem, Slot
+from quizzes import grading, leitner
+from quizzes.models import Answer, Attempt, MatchResponse, Question, Quiz, ReviewItem, Slot
 
 
 class QuizError(Exception):
@@ -173,8 +174,6 @@ def _create_attempt(
     retry_of=None,
     is_review=False,
 ):
-    from datetime import timedelta
-
     attempt = Attempt.objects.create(
         quiz=quiz,
         user=user if user.is_authenticated else None,

@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max, Prefetch
 
-from .models import Answer, Attempt, Choice, Question, Quiz, Slot
-from .statistics import ItemStats, ItemSums, QuizStats, item_stats, quiz_stats
+from quizzes.models import Answer, Attempt, Choice, Question, Quiz, Slot
+from quizzes.statistics import ItemStats, ItemSums, QuizStats, item_stats, quiz_stats
 
 _ATTEMPTS = """
 WITH chosen AS (

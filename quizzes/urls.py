@@ -1,11 +1,12 @@
+"""The quiz engine's pages: start, questions, summary, finish, result, practise, review."""
+
 from django.urls import path
 
-from . import views
+from quizzes import views
 
 app_name = "quizzes"
 
 urlpatterns = [
-    path("dashboard/", views.dashboard, name="dashboard"),
     path("review/start/", views.start_review, name="review"),
     path("quizzes/<slug:slug>/start/", views.start, name="start"),
     path("attempts/<int:pk>/", views.attempt_detail, name="attempt"),

@@ -7,7 +7,7 @@ says how to fix it. A question with problems is not saved as published.
 
 from dataclasses import dataclass
 
-from .gift import GiftQuestion
+from quizzes.gift import GiftQuestion
 
 WEIGHT_TOLERANCE = 1e-4
 

@@ -15,24 +15,13 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from civics import contentcache
-
-from . import services
-from .forms import AnswerForm, initial_for
-from .models import Answer, Attempt, Question, Quiz, Slot
-from .prepared import question_with_keys, questions_with_keys, quiz_with_lesson
-from .progress import dashboard_for
-from .scoring import review_rows, summarize
-
-TOKEN_KEY = "learner_token"
-
-
-def learner_token(request, *, create: bool = False) -> str:
-    """The anonymous learner's token, kept in the session (it survives login's key cycling)."""
-    token = request.session.get(TOKEN_KEY, "")
-    if not token and create:
-        token = request.session[TOKEN_KEY] = services.new_token()
-    return token
+from civics.content import contentcache
+from quizzes import services
+from quizzes.forms import AnswerForm, initial_for
+from quizzes.learners import learner_token
+from quizzes.models import Answer, Attempt, Question, Quiz, Slot
+from quizzes.prepared import question_with_keys, questions_with_keys, quiz_with_lesson
+from quizzes.scoring import review_rows, summarize
 
 
 def _attempt_for(request, pk: int) -> Attempt:
@@ -363,17 +352,10 @@ def practise_missed(request, pk):
 
 
 @login_required
-@require_http_methods(["GET", "HEAD"])
-def dashboard(request):
-    board = dashboard_for(request.user, now=timezone.now())
-    return render(request, "quizzes/dashboard.html", {"board": board})
-
-
-@login_required
 @require_POST
 def start_review(request):
     try:
         attempt = services.start_review(user=request.user, now=timezone.now())
     except services.QuizError as error:
-        return _refused(request, error, back=reverse("quizzes:dashboard"))
+        return _refused(request, error, back=reverse("civics:dashboard"))
     return _redirect(request, attempt.get_absolute_url())

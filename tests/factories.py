@@ -5,7 +5,7 @@ import datetime as dt
 import factory
 from django.contrib.auth import get_user_model
 
-from civics.models import ActionItem, KeyPoint, Lesson, LessonSection, Source, Topic
+from civics.content.models import ActionItem, KeyPoint, Lesson, LessonSection, Source, Topic
 
 # --- Accounts ----------------------------------------------------------------------------
 

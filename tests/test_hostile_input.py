@@ -45,22 +45,14 @@ from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from civics.accounts import confirmation_token
-from civics.admin import SESSION_ARTICLE
-from civics.importer import parse_article
-from civics.models import (
-    ActionItem,
-    ActionTick,
-    LearnerProfile,
-    Lesson,
-    LessonRead,
-    LessonSection,
-    Source,
-    Topic,
-)
+from civics.accounts.views import confirmation_token
+from civics.authoring.admin import SESSION_ARTICLE
+from civics.authoring.drafting import draft_questions
+from civics.authoring.importer import parse_article
+from civics.content.models import ActionItem, Lesson, LessonSection, Source, Topic
+from civics.progress.models import ActionTick, LearnerProfile, LessonRead
 from quizzes import services
 from quizzes.admin import SESSION_GIFT
-from quizzes.drafting import draft_questions
 from quizzes.models import (
     Answer,
     Attempt,
@@ -664,7 +656,7 @@ GET_ONLY = {
     "civics:topic",
     "civics:lesson",
     "healthz",
-    "quizzes:dashboard",
+    "civics:dashboard",
     "quizzes:attempt",
     "quizzes:summary",
     "quizzes:result",

@@ -22,8 +22,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from civics.accounts import confirmation_token, csv_safe
-from civics.models import ActionTick, LearnerProfile, Lesson, LessonRead
+from civics.accounts.views import confirmation_token, csv_safe
+from civics.content.models import Lesson
+from civics.progress.models import ActionTick, LearnerProfile, LessonRead
 from quizzes import services
 from quizzes.models import Answer, Attempt, Question, Quiz, ReviewItem, Slot
 from tests.factories import LessonFactory, UserFactory

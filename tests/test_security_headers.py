@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
-from civics.models import ActionItem, Lesson
+from civics.content.models import ActionItem, Lesson
 from quizzes.models import Attempt
 from tests.factories import ActionItemFactory, UserFactory
 

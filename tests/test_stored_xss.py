@@ -16,7 +16,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.test import Client
 
-from civics.models import ActionItem, KeyPoint, LessonSection
+from civics.content.models import ActionItem, KeyPoint, LessonSection
 from quizzes.models import AcceptedAnswer, Choice, MatchPair, NumericAnswer, Question
 from tests.factories import LessonFactory, SourceFactory, TopicFactory, UserFactory
 from tests.quizzes.factories import (

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from civics.models import ActionItem, KeyPoint, LessonSection
+from civics.content.models import ActionItem, KeyPoint, LessonSection
 from tests.factories import LessonFactory, SourceFactory, TopicFactory, UserFactory
 from tests.quizzes.factories import QuizFactory
 from tests.test_stored_xss import PAYLOADS, RAW_LINKS, every_type

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from civics.models import ActionTick
+from civics.progress.models import ActionTick
 from quizzes.models import Answer, Attempt, Slot
 from tests.factories import ActionItemFactory, StaffUserFactory, UserFactory
 

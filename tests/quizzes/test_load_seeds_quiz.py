@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from civics.models import Lesson
+from civics.content.models import Lesson
 from quizzes import gift
 from quizzes.models import Choice, Question, Quiz
 

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from civics import contentcache
+from civics.content import contentcache
 from quizzes import services
 from quizzes.forms import AnswerForm
 from quizzes.models import Answer, MatchResponse, Question, Slot

@@ -26,7 +26,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from civics.models import Lesson
+from civics.content.models import Lesson
 from quizzes.models import Answer, Attempt, Choice, Question, Quiz, Slot
 from quizzes.statistics import ItemSums, cronbach_alpha, item_stats, quiz_stats
 from quizzes.stats_queries import quiz_report

@@ -13,7 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
-from civics.models import Lesson
+from civics.content.models import Lesson
 from quizzes.models import Answer, Attempt, Choice, Question, Quiz, Slot
 
 

@@ -1,3 +1,5 @@
+"""``export_gift SLUG``: a quiz's questions as GIFT."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

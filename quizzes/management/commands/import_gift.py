@@ -1,3 +1,5 @@
+"""``import_gift FILE --quiz SLUG``: GIFT questions into a quiz, all or nothing."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError

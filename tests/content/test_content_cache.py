@@ -1,0 +1,297 @@
+"""Cached lesson content goes stale the moment content changes, whoever changed it and how.
+
+Each test views a page first, so the prepared content sits in the cache and in this process's
+memo, then changes content one way and views again: the change must be on the page.
+"""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import Client
+
+from civics.content import contentcache
+from civics.content.models import ContentVersion, Lesson
+from civics.progress import views
+from tests.factories import (
+    ActionItemFactory,
+    KeyPointFactory,
+    LessonFactory,
+    LessonSectionFactory,
+    SourceFactory,
+    TopicFactory,
+)
+from tests.quizzes.factories import QuestionFactory, QuizFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lesson():
+    lesson = LessonFactory(topics=[TopicFactory(name="Water rights")], source=SourceFactory())
+    LessonSectionFactory(lesson=lesson, heading="Where the water goes")
+    KeyPointFactory(lesson=lesson, text="Three states share the river.")
+    ActionItemFactory(lesson=lesson, text="Write to the compact commission.")
+    QuestionFactory(quiz=QuizFactory(lesson=lesson))
+    return lesson
+
+
+def page(client, lesson) -> str:
+    response = client.get(lesson.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def warm(client, lesson) -> str:
+    page(client, lesson)
+    return page(client, lesson)
+
+
+def without_tokens(html: str) -> str:
+    """CSRF tokens are masked afresh on every response."""
+    return re.sub(r"[A-Za-z0-9]{64}", "TOKEN", html)
+
+
+def cold(client, lesson) -> str:
+    cache.clear()
+    contentcache.forget_memo()
+    return page(client, lesson)
+
+
+def test_a_prepared_page_is_the_page_rendered_from_scratch(client, lesson, django_user_model):
+    """Checklist items come pre-rendered in two states; a note or an error renders in full."""
+    first, second, _third = lesson.actions.get(), *ActionItemFactory.create_batch(2, lesson=lesson)
+    tick = f"{lesson.get_absolute_url()}actions/{{}}/tick/"
+    for visitor in ("anonymous", "signed in"):
+        if visitor == "signed in":
+            client.force_login(django_user_model.objects.create_user("reader", password="x"))
+        client.post(tick.format(first.pk), {"done": "1"})
+        client.post(tick.format(second.pk), {"done": "1", "note": "Sent on Monday"})
+
+        from_scratch = cold(client, lesson)
+        prepared = page(client, lesson)
+
+        assert without_tokens(prepared) == without_tokens(from_scratch)
+        assert prepared.count("Mark as not done") == 2
+        assert "Sent on Monday" in prepared
+        assert prepared.count("Mark as done") == 1
+        assert 'value="<csrf-token>"' not in prepared
+        assert prepared.count('name="csrfmiddlewaretoken"') == 1 + 3 + (visitor == "signed in")
+
+
+EDITS = {
+    "section heading": (
+        lambda lesson: _save(
+            lesson.sections.get(heading="Where the water goes"), heading="Who gets the water"
+        ),
+        "Who gets the water",
+    ),
+    "new key point": (
+        lambda lesson: KeyPointFactory(lesson=lesson, text="Dry years cut every share."),
+        "Dry years cut every share.",
+    ),
+    "action text": (
+        lambda lesson: _save(lesson.actions.get(), text="Call the state water office."),
+        "Call the state water office.",
+    ),
+    "topic name": (
+        lambda lesson: _save(lesson.topics.get(), name="Rivers and law"),
+        "Rivers and law",
+    ),
+    "topic added": (
+        lambda lesson: lesson.topics.add(TopicFactory(name="Farming")),
+        "Farming",
+    ),
+    "source title": (
+        lambda lesson: _save(lesson.source, title="The compact at one hundred"),
+        "The compact at one hundred",
+    ),
+    "quiz mode": (
+        lambda lesson: _save(lesson.quizzes.get(), mode="exam"),
+        "in exam mode",
+    ),
+    "question added": (
+        lambda lesson: QuestionFactory(quiz=lesson.quizzes.get()),
+        "2 questions",
+    ),
+    "summary": (
+        lambda lesson: _save(lesson, summary="A century-old deal splits one river."),
+        "A century-old deal splits one river.",
+    ),
+}
+
+
+def _save(obj, **fields):
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.save()
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_a_saved_change_shows_on_the_next_view(client, lesson, edit):
+    change, expected = EDITS[edit]
+    assert expected not in warm(client, lesson)
+
+    change(lesson)
+
+    assert expected in page(client, lesson)
+
+
+def test_a_deleted_action_leaves_the_page(client, lesson):
+    assert "Write to the compact commission." in warm(client, lesson)
+
+    lesson.actions.get().delete()
+
+    assert "Write to the compact commission." not in page(client, lesson)
+
+
+def test_unpublishing_with_the_admin_bulk_action_hides_the_lesson(educator_client, client, lesson):
+    warm(client, lesson)
+
+    response = educator_client.post(
+        "/admin/civics/lesson/",
+        {"action": "unpublish", "_selected_action": [lesson.pk]},
+    )
+
+    assert response.status_code == 302
+    assert Lesson.objects.get(pk=lesson.pk).status == Lesson.Status.DRAFT
+    assert client.get(lesson.get_absolute_url()).status_code == 404
+
+
+def test_another_process_bump_reaches_this_process_memo(client, lesson):
+    """A worker that did not see the save still reads the new number from the database."""
+    warm(client, lesson)
+
+    # What another gunicorn worker's save leaves behind: new rows and a new number, no signal here.
+    Lesson.objects.filter(pk=lesson.pk).update(summary="Changed in another process.")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE civics_contentversion SET number = number + 7 WHERE id = 1")
+
+    assert "Changed in another process." in page(client, lesson)
+
+
+def test_a_rolled_back_change_does_not_leave_its_number_behind(lesson):
+    before = contentcache.current_version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _save(lesson, title="Never committed")
+        rolled_back = contentcache.current_version()
+        raise RuntimeError
+    assert contentcache.current_version() == before != rolled_back
+
+    _save(lesson, title="Committed")
+
+    # Numbers are drawn at random, so the next version cannot meet what was cached under the
+    # rolled-back one.
+    assert contentcache.current_version() not in (before, rolled_back)
+
+
+def test_a_flushed_database_gets_its_row_back_on_the_next_change(lesson):
+    ContentVersion.objects.all().delete()
+    assert contentcache.current_version() == 0
+
+    _save(lesson, title="After the flush")
+
+    assert contentcache.current_version() != 0
+    assert ContentVersion.objects.count() == 1
+
+
+def test_learner_activity_does_not_make_content_stale(client, lesson, django_user_model):
+    client.force_login(django_user_model.objects.create_user("reader", password="x"))
+    warm(client, lesson)
+    version = contentcache.current_version()
+
+    action = lesson.actions.get()
+    client.post(f"{lesson.get_absolute_url()}actions/{action.pk}/tick/", {"done": "1"})
+    client.post(f"/quizzes/{lesson.quizzes.get().slug}/start/")
+
+    assert contentcache.current_version() == version
+
+
+def _question_of(lesson):
+    return lesson.quizzes.get().questions.get()
+
+
+@pytest.mark.parametrize(
+    ("changelist", "target"),
+    [("quiz", lambda lesson: lesson.quizzes.get()), ("question", _question_of)],
+)
+def test_unpublishing_quizzes_or_questions_in_bulk_updates_the_quiz_call(
+    educator_client, client, lesson, changelist, target
+):
+    assert "Take the full quiz" in warm(client, lesson)
+
+    response = educator_client.post(
+        f"/admin/quizzes/{changelist}/",
+        {"action": "unpublish", "_selected_action": [target(lesson).pk]},
+    )
+
+    assert response.status_code == 302
+    html = page(client, lesson)
+    assert ("Take the full quiz" in html) is (changelist == "question")
+    assert ("0 questions" in html) is (changelist == "question")
+
+
+# --- A first visit: the whole page prepared, the CSRF token filled in --------------------------
+
+
+def test_a_first_visit_gets_the_page_any_visitor_would_get(client, lesson, monkeypatch):
+    first_visit = page(client, lesson)
+    assert page(Client(), lesson) != first_visit  # a different token for each visitor
+
+    monkeypatch.setattr(views, "_first_visit", lambda request: False)
+    rendered = page(Client(), lesson)
+
+    assert without_tokens(first_visit) == without_tokens(rendered)
+    assert "<csrf-token>" not in first_visit
+
+
+def test_the_token_on_a_first_visit_page_is_accepted(lesson):
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.get(lesson.get_absolute_url())
+    assert response.headers["Vary"] == "Cookie"
+    assert "csrftoken" in response.cookies
+    html = response.content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    action = lesson.actions.get()
+
+    ticked = browser.post(
+        f"{lesson.get_absolute_url()}actions/{action.pk}/tick/",
+        {"done": "1", "csrfmiddlewaretoken": token},
+    )
+
+    assert ticked.status_code == 302
+    after = page(browser, lesson)  # now with a session: rendered for this visitor
+    assert "Mark as not done" in after
+    assert "1 of 1 done" in after
+
+
+@pytest.mark.parametrize(
+    ("cookies", "signed_in", "expected"),
+    [
+        ({}, False, True),
+        ({"csrftoken": "x" * 32}, False, True),
+        ({"sessionid": "abc"}, False, False),
+        ({"messages": "abc"}, False, False),
+        ({}, True, False),
+    ],
+)
+def test_who_counts_as_a_first_visit(rf, django_user_model, cookies, signed_in, expected):
+    request = rf.get("/lessons/x/")
+    request.COOKIES.update(cookies)
+    request.user = django_user_model(username="someone") if signed_in else views.AnonymousUser()
+
+    assert views._first_visit(request) is expected
+
+
+def test_a_made_up_address_is_a_404_and_leaves_nothing_in_the_cache(client, lesson):
+    warm(client, lesson)
+    kept = dict(contentcache._memo)
+
+    for n in range(3):
+        assert client.get(f"/lessons/no-such-lesson-{n}/").status_code == 404
+
+    assert contentcache._memo == kept
+    version = contentcache.current_version()
+    assert cache.get(f"content:{version}:lesson-page:no-such-lesson-0") is None
+    assert "Where the water goes" in page(client, lesson)
