@@ -196,12 +196,8 @@ class QuizAdmin(admin.ModelAdmin):
         # Pseudonymous rows go in account order: username order would hint at the names.
         learner_order = "user__username" if identified else "user_id"
         attempts = (
-            Attempt.objects.filter(
-                user__isnull=False,
-                state=Attempt.State.FINISHED,
-                is_review=False,
-                retry_of__isnull=True,
-            )
+            Attempt.objects.primary()
+            .filter(user__isnull=False, state=Attempt.State.FINISHED)
             .with_score()
             .select_related("quiz")
             .order_by(learner_order, "quiz__title", "finished_at")

@@ -225,7 +225,24 @@ class MatchPair(models.Model):
         return f"{self.left} → {self.right}"
 
 
+class AttemptState(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    FINISHED = "finished", "Finished"
+    ABANDONED = "abandoned", "Abandoned"
+
+
+# The primary-attempt rule, stated once: an attempt at the quiz itself, neither a "practise what
+# I missed" retry nor a review session. Attempt limits, mastery, statistics, adoption and the
+# one-open-attempt constraints count only these.
+PRIMARY_FIELDS = {"retry_of__isnull": True, "is_review": False}
+PRIMARY = Q(**PRIMARY_FIELDS)
+
+
 class AttemptQuerySet(models.QuerySet):
+    def primary(self):
+        """Only primary attempts (see ``PRIMARY``)."""
+        return self.filter(PRIMARY)
+
     def with_score(self):
         """Annotate ``points_total`` (sum of answer points) and ``slot_total`` (questions)."""
         points = (
@@ -254,10 +271,7 @@ class AttemptQuerySet(models.QuerySet):
 
 
 class Attempt(models.Model):
-    class State(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        FINISHED = "finished", "Finished"
-        ABANDONED = "abandoned", "Abandoned"
+    State = AttemptState
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
     user = models.ForeignKey(
@@ -296,23 +310,19 @@ class Attempt(models.Model):
                 name="attempt_has_owner",
             ),
             models.CheckConstraint(
-                condition=~Q(state="finished") | Q(finished_at__isnull=False),
+                condition=~Q(state=AttemptState.FINISHED) | Q(finished_at__isnull=False),
                 name="finished_attempt_has_time",
             ),
             # One quiz attempt in progress per learner and quiz: concurrent "start" clicks
             # resume one attempt instead of creating several.
             models.UniqueConstraint(
                 fields=["user", "quiz"],
-                condition=Q(
-                    state="in_progress", retry_of__isnull=True, is_review=False, user__isnull=False
-                ),
+                condition=Q(state=AttemptState.IN_PROGRESS, user__isnull=False, **PRIMARY_FIELDS),
                 name="one_open_attempt_per_account",
             ),
             models.UniqueConstraint(
                 fields=["anonymous_token", "quiz"],
-                condition=Q(
-                    state="in_progress", retry_of__isnull=True, is_review=False, user__isnull=True
-                ),
+                condition=Q(state=AttemptState.IN_PROGRESS, user__isnull=True, **PRIMARY_FIELDS),
                 name="one_open_attempt_per_session",
             ),
         ]
@@ -330,6 +340,11 @@ class Attempt(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quizzes:attempt", args=[self.pk])
+
+    @property
+    def is_primary(self) -> bool:
+        """The primary-attempt rule (``PRIMARY``) for one loaded attempt."""
+        return self.retry_of_id is None and not self.is_review
 
     @property
     def is_in_progress(self) -> bool:

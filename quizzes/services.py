@@ -93,11 +93,7 @@ def grade(question: Question, given: Given) -> grading.Outcome:
 
 
 def _attempts_used(quiz: Quiz, *, user, token: str) -> int:
-    return (
-        Attempt.objects.owned_by(user=user, token=token)
-        .filter(quiz=quiz, retry_of__isnull=True, is_review=False)
-        .count()
-    )
+    return Attempt.objects.owned_by(user=user, token=token).primary().filter(quiz=quiz).count()
 
 
 def start_attempt(
@@ -114,9 +110,7 @@ def start_attempt(
             overdue.finish(now)
     with transaction.atomic():
         owned = Attempt.objects.owned_by(user=user, token=token).select_for_update()
-        current = owned.filter(
-            quiz=quiz, state=Attempt.State.IN_PROGRESS, retry_of__isnull=True, is_review=False
-        )
+        current = owned.primary().filter(quiz=quiz, state=Attempt.State.IN_PROGRESS)
         current = current.order_by("-started_at").first()
         if current is not None:
             return current
@@ -156,9 +150,7 @@ def start_attempt(
                 )
         except IntegrityError:
             # A concurrent start won (one open attempt per learner and quiz): resume that one.
-            return owned.filter(
-                quiz=quiz, state=Attempt.State.IN_PROGRESS, retry_of__isnull=True, is_review=False
-            ).get()
+            return owned.primary().filter(quiz=quiz, state=Attempt.State.IN_PROGRESS).get()
 
 
 def _create_attempt(

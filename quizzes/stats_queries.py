@@ -15,7 +15,8 @@ _ATTEMPTS = """
 WITH chosen AS (
     SELECT {pick} AS id
     FROM {attempt} at
-    WHERE at.quiz_id IN ({quizzes}) AND at.state = 'finished' AND at.is_review = %s
+    -- finished, primary attempts (Attempt.State.FINISHED, quizzes.models.PRIMARY)
+    WHERE at.quiz_id IN ({quizzes}) AND at.state = %s AND at.is_review = %s
           AND at.retry_of_id IS NULL
     {group}
 ),
@@ -66,7 +67,7 @@ def _attempts_cte(quiz_ids: list[int], first_only: bool) -> tuple[str, list]:
     pick, group = _FIRST_ONLY if first_only else _ALL
     marks = ", ".join(["%s"] * len(quiz_ids))
     sql = _ATTEMPTS.format(quizzes=marks, pick=pick, group=group, **tables)
-    return sql, [*quiz_ids, False]
+    return sql, [*quiz_ids, Attempt.State.FINISHED.value, False]
 
 
 def _version(quiz_ids: list[int]) -> str:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from civics.content import contentcache
+from civics.lib.numbers import parse_small_number
 from quizzes import services
 from quizzes.forms import AnswerForm, initial_for
 from quizzes.learners import learner_token
@@ -184,8 +185,8 @@ def _navigate(request, attempt, slots, position, going):
         return _redirect(request, _question_url(attempt, position - 1))
     if going == "next" and position < last:
         return _redirect(request, _question_url(attempt, position + 1))
-    if going.isascii() and going.isdigit() and len(going) <= 5 and 1 <= int(going) <= last:
-        return _redirect(request, _question_url(attempt, int(going)))
+    if (target := parse_small_number(going, digits=5)) is not None and 1 <= target <= last:
+        return _redirect(request, _question_url(attempt, target))
     return _redirect(request, reverse("quizzes:summary", args=[attempt.pk]))
 
 

@@ -8,14 +8,10 @@ from django.db import transaction
 from django.db.models import Count
 
 from civics.content.models import ActionItem
+from civics.lib.numbers import parse_small_number
 from civics.progress.models import ActionTick
 from quizzes.models import Attempt, Quiz
 from quizzes.services import record_review_answers
-
-
-def _small_number(text: str) -> bool:
-    """ASCII digits that fit a database id ("²".isdigit() is True, and int() refuses it)."""
-    return text.isascii() and text.isdigit() and len(text) < 19
 
 
 def adopt_anonymous_progress(*, user, token: str, session_ticks: dict, now) -> dict:
@@ -39,7 +35,7 @@ def adopt_anonymous_progress(*, user, token: str, session_ticks: dict, now) -> d
         # One open attempt per quiz and learner (a database constraint): where the account and
         # the session both have one, the older is abandoned before the session's moves over.
         def is_open(attempt) -> bool:
-            return attempt.is_in_progress and attempt.retry_of_id is None and not attempt.is_review
+            return attempt.is_in_progress and attempt.is_primary
 
         open_here = {
             a.quiz_id: a
@@ -60,11 +56,11 @@ def adopt_anonymous_progress(*, user, token: str, session_ticks: dict, now) -> d
         valid = {
             a.pk: a
             for a in ActionItem.objects.filter(
-                pk__in=[int(k) for k in session_ticks if _small_number(k)]
+                pk__in=[parse_small_number(k) for k in session_ticks if parse_small_number(k)]
             )
         }
         for key, data in session_ticks.items():
-            action = valid.get(int(key)) if _small_number(key) else None
+            action = valid.get(parse_small_number(key))
             if action is None:
                 continue
             note = str(data.get("note", ""))[:280]
@@ -86,16 +82,15 @@ def _past_the_attempt_limit(*, user, adopted: list) -> set[int]:
     """The adopted attempts still in progress that would take ``user`` past a quiz's attempt
     limit. The account's own attempts count first, then the adopted ones in the order they were
     started; those past the limit are kept as history, but not left open to continue."""
-    primary = [a for a in adopted if a.retry_of_id is None and not a.is_review]
+    primary = [a for a in adopted if a.is_primary]
     limits = dict(
         Quiz.objects.filter(
             pk__in={a.quiz_id for a in primary}, attempt_limit__isnull=False
         ).values_list("pk", "attempt_limit")
     )
     used = dict(
-        Attempt.objects.filter(
-            user=user, quiz_id__in=limits, retry_of__isnull=True, is_review=False
-        )
+        Attempt.objects.primary()
+        .filter(user=user, quiz_id__in=limits)
         .values_list("quiz_id")
         .annotate(n=Count("pk"))
     )

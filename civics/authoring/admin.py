@@ -12,6 +12,7 @@ from civics.authoring.importer import parse_article
 from civics.authoring.services import article_problems, save_article_draft
 from civics.content.admin import LessonAdmin
 from civics.content.models import Lesson
+from civics.lib.numbers import parse_small_number
 
 SESSION_ARTICLE = "admin_article_import"
 MAX_ARTICLE_BYTES = 1024 * 1024
@@ -92,14 +93,8 @@ class ImportingLessonAdmin(LessonAdmin):
                 return redirect("admin:civics_lesson_import_article")
             article = parse_article(text)
             drafts = draft_questions(article)
-            chosen = {
-                int(value)
-                for value in request.POST.getlist("draft")
-                if value.isascii()
-                and value.isdigit()
-                and len(value) <= 5
-                and int(value) < len(drafts)
-            }
+            picked = (parse_small_number(v, digits=5) for v in request.POST.getlist("draft"))
+            chosen = {index for index in picked if index is not None and index < len(drafts)}
             lesson, created = save_article_draft(
                 text=text, article=article, drafts=drafts, chosen=chosen
             )

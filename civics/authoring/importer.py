@@ -56,9 +56,10 @@ from dataclasses import dataclass, field
 from django.utils.text import slugify
 
 from civics.content.links import EMAIL, PHONE, derive_link
+from civics.content.models import ActionItem
 
 UNTITLED = "Untitled article"
-ACTION_KINDS = ("call", "write", "attend", "read", "track", "join", "support", "other")
+ACTION_KINDS = tuple(ActionItem.Kind.values)
 ARTICLE_KINDS = ("essay", "news", "markdown", "unknown")
 
 

@@ -15,10 +15,11 @@ from django.core.validators import URLValidator
 from django.utils.text import slugify
 
 from civics.content.links import link_problem
+from civics.content.models import ActionItem
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HEADING = re.compile(r"^##\s+(?P<heading>\S.*?)\s*#*\s*$")
-ACTION_KINDS = ("call", "write", "attend", "read", "track", "join", "support", "other")
+ACTION_KINDS = tuple(ActionItem.Kind.values)
 QUIZ_MODES = ("practice", "exam")
 
 

@@ -22,6 +22,7 @@ from civics.content import contentcache
 from civics.content.models import ActionItem, Lesson
 from civics.content.templatetags.civics_tags import CSRF_MARK
 from civics.context_processors import site_urls
+from civics.lib.numbers import parse_small_number
 from civics.progress.dashboard import dashboard_for
 from civics.progress.models import ActionTick, LessonRead
 from civics.progress.services import SESSION_TICKS, set_session_tick, set_tick
@@ -135,12 +136,8 @@ def _lesson_context(request, page: LessonPage, **extra) -> dict:
     if page.quiz is not None and (token or request.user.is_authenticated):
         in_progress = (
             Attempt.objects.owned_by(user=request.user, token=token)
-            .filter(
-                quiz=page.quiz,
-                state=Attempt.State.IN_PROGRESS,
-                retry_of__isnull=True,
-                is_review=False,
-            )
+            .primary()
+            .filter(quiz=page.quiz, state=Attempt.State.IN_PROGRESS)
             .only("pk")
             .first()
         )
@@ -181,7 +178,7 @@ def _ticks_for(request, actions) -> dict:
             for tick in ActionTick.objects.filter(user=request.user, action_id__in=ids)
         }
     stored = request.session.get(SESSION_TICKS, {})
-    return {int(k): v for k, v in stored.items() if k.isascii() and k.isdigit() and int(k) in ids}
+    return {pk: tick for key, tick in stored.items() if (pk := parse_small_number(key)) in ids}
 
 
 @require_POST

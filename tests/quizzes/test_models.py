@@ -169,6 +169,18 @@ def test_owned_by_gives_an_account_its_attempts_and_a_session_its_own():
     assert not Attempt.objects.owned_by(user=AnonymousUser(), token="").exists()
 
 
+def test_primary_attempts_are_neither_retries_nor_reviews_in_the_database_and_in_memory():
+    user = UserFactory()
+    primary = AttemptFactory(
+        user=user, anonymous_token="", state=Attempt.State.FINISHED, finished_at=T0
+    )
+    retry = AttemptFactory(user=user, anonymous_token="", retry_of=primary)
+    review = AttemptFactory(user=user, anonymous_token="", quiz=primary.quiz, is_review=True)
+
+    assert list(Attempt.objects.primary()) == [primary]
+    assert [a.is_primary for a in (primary, retry, review)] == [True, False, False]
+
+
 def test_choice_order_is_fixed_by_the_seed_and_differs_between_seeds():
     quiz = quiz_with_every_type(shuffle_choices=True)
     question = quiz.questions.get(type="single")

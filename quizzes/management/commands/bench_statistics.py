@@ -104,8 +104,8 @@ class Command(BaseCommand):
             Attempt(
                 quiz=quiz,
                 anonymous_token=f"bench-{i // 2}",
-                mode="exam",
-                state="finished",
+                mode=Quiz.Mode.EXAM,
+                state=Attempt.State.FINISHED,
                 seed=i,
                 started_at=now - timedelta(minutes=learners - i),
                 finished_at=now - timedelta(minutes=learners - i - 1),
