@@ -1,4 +1,6 @@
-"""Write use cases for content. Each runs inside ``transaction.atomic()``."""
+"""Write use cases for content: ``save_lesson_pack`` saves a parsed lesson pack in one
+transaction; ``assign`` and ``sync_rows`` are the row-syncing helpers it shares with the quiz
+engine's pack loader (callers hold the transaction)."""
 
 from django.db import transaction
 
