@@ -1,9 +1,12 @@
-"""Write use cases of the quiz flow. Each runs inside ``transaction.atomic()``.
+"""Write use cases of the quiz flow. Starting, answering, finishing, practising and reviewing
+each hold their own ``transaction.atomic()``; ``update_review`` and ``record_review_answers``
+run inside the caller's (the answer POST, account adoption), as their ``select_for_update``
+needs.
 
 The server alone decides: which questions an attempt holds and in what order (fixed at start),
 whether a submission is current (the slot's sequence token), whether the deadline has passed,
 and what an answer earns (``quizzes.grading`` on the stored keys). The score of an attempt is
-always computed from its answers (``scoring.attempt_score``); no running counter is kept.
+always computed from its stored answers (``scoring.summarize``); no running counter is kept.
 """
 
 import random
