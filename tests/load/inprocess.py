@@ -181,8 +181,16 @@ def main() -> None:
         rows = time_pages(args.renders, args.warmup)
     import django
 
+    import civics
+
     results = {
         "root": str(root),
+        "code": str(Path(civics.__file__).parent),  # which checkout's code was timed
+        "uncommitted": subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+        ).stdout.count("\n"),
         "commit": commit,
         "django": django.get_version(),
         "renders": args.renders,
