@@ -1,8 +1,10 @@
 """Quizzes and questions as learners' pages use them, prepared once per content version.
 
-``civics.contentcache`` keeps them; every educator change to quiz content draws a new version,
-so these are never stale. Callers must treat the objects as read-only: they are shared by every
-request this process serves until content changes.
+``civics.contentcache`` keeps them in Django's cache; every educator change to quiz content draws
+a new version, so these are never stale. Grading, the answer forms and the review read the model
+methods, so the cache holds the instances with their keys prefetched (a few hundred bytes each):
+every call unpickles a copy that belongs to the calling request alone, never one shared with
+another request.
 """
 
 from civics.content import contentcache

@@ -15,10 +15,7 @@ def _empty_cache():
     """Each test starts with an empty cache (statistics, sessions and content use it)."""
     from django.core.cache import cache
 
-    from civics.content import contentcache
-
     cache.clear()
-    contentcache.forget_memo()
     yield
 
 

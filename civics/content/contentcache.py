@@ -2,16 +2,18 @@
 
 Lessons, quizzes and questions change only when educators edit them, yet every page view used
 to rebuild them from a dozen ORM queries and re-render the same Markdown-derived HTML. Pages now
-read one number, the content version, and take the prepared content from the cache under a key
-that carries that number. Any save or delete of a content row (admin, GIFT import, load_seeds,
+read one number, the content version, and take the prepared content from Django's cache under a
+key that carries that number (``content:<version>:<name>``; template fragments put the number in
+their ``{% cache %}`` key). Any save or delete of a content row (admin, GIFT import, load_seeds,
 the article importer) draws a new number in the same transaction, so the next view misses the
 old keys and rebuilds; stale entries are never read again and simply expire.
 
 The number lives in the database, not in the cache, so that every gunicorn worker and every
-instance sees a change at once even with the per-process local-memory cache. Each process also
-keeps the values for the newest number it has seen in a plain dict, so a hit costs neither a
-round trip to Redis nor unpickling. Bulk writes that skip model signals (``QuerySet.update``)
-call ``bump()`` themselves.
+instance sees a change at once even with the per-process local-memory cache. Values go through
+the cache framework and nothing else: each read unpickles a copy of its own, so no object is
+shared by two requests and one request's change to what it was given reaches no other learner.
+Keep the values plain (frozen dataclasses, tuples, strings). Bulk writes that skip model signals
+(``QuerySet.update``) call ``bump()`` themselves.
 """
 
 import secrets
@@ -32,7 +34,6 @@ CONTENT_MODELS = (
     "civics.ActionItem",
 )
 TIMEOUT = 60 * 60  # a safety net only: a bump already makes old entries unreachable
-_MISSING = object()
 
 
 def current_version() -> int:
@@ -71,37 +72,16 @@ def bump(**_signal_kwargs) -> None:
         model.objects.filter(pk=1).update(number=new_number())
 
 
-# This process's own copies for the newest version it has seen: no round trip to a shared cache
-# and no unpickling. Callers treat the values as read-only.
-_memo: dict[str, object] = {}
-_memo_version: int | None = None
-MEMO_SIZE = 2000
-
-
-def _memo_for(version: int) -> dict[str, object]:
-    global _memo_version
-    if version != _memo_version or len(_memo) >= MEMO_SIZE:
-        _memo.clear()
-        _memo_version = version
-    return _memo
-
-
 def cached(name: str, build, *, version: int):
     """The value stored under ``name`` for this content version, built on a miss. A build that
     finds nothing (None, say for a mistyped slug) is not kept, so probing made-up addresses
-    cannot crowd real content out of the memo or the cache."""
-    memo = _memo_for(version)
-    value = memo.get(name)
-    if value is not None:
-        return value
+    cannot crowd real content out of the cache."""
     key = f"content:{version}:{name}"
     value = cache.get(key)
     if value is None:
         value = build()
-        if value is None:
-            return None
-        cache.set(key, value, TIMEOUT)
-    memo[name] = value
+        if value is not None:
+            cache.set(key, value, TIMEOUT)
     return value
 
 
@@ -109,35 +89,20 @@ def cached_many(prefix: str, ids, build_many, *, version: int) -> dict:
     """{id: value} for each id, as ``cached`` would give it under ``prefix:id``; the misses are
     built together by ``build_many(missing ids) -> {id: value}`` (one set of queries, not one per
     id). An id that ``build_many`` leaves out is left out of the result."""
-    memo = _memo_for(version)
-    found, missing = {}, []
-    for item in ids:
-        value = memo.get(f"{prefix}:{item}", _MISSING)
-        if value is _MISSING:
-            missing.append(item)
-        else:
-            found[item] = value
-    if not missing:
-        return found
-    keys = {item: f"content:{version}:{prefix}:{item}" for item in missing}
+    keys = {item: f"content:{version}:{prefix}:{item}" for item in ids}
     shared = cache.get_many(keys.values())
-    for item, key in keys.items():
-        if key in shared:
-            found[item] = memo[f"{prefix}:{item}"] = shared[key]
-    still = [item for item in missing if item not in found]
-    if still:
-        built = build_many(still)
+    found = {item: shared[key] for item, key in keys.items() if key in shared}
+    missing = [item for item in keys if item not in found]
+    if missing:
+        built = build_many(missing)
         cache.set_many({keys[item]: value for item, value in built.items()}, TIMEOUT)
-        for item, value in built.items():
-            found[item] = memo[f"{prefix}:{item}"] = value
+        found.update(built)
     return found
 
 
 def forget_memo() -> None:
-    """Drop this process's copies (tests do this when they clear the cache)."""
-    global _memo_version
-    _memo.clear()
-    _memo_version = None
+    """Nothing to forget: there is no per-process copy any more. Kept only while
+    tests/quizzes/test_queries.py still calls it; remove it with that call."""
 
 
 def watch(*labels: str) -> None:

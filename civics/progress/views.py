@@ -1,27 +1,25 @@
 """The lesson page with the learner's checklist (and a record that it was read), ticking an
-action, and the dashboard."""
+action, and the dashboard.
+
+Every lesson page renders through ``render()`` with the context processors. What all learners
+see alike is cached per content version (``civics.contentcache``): the page's facts as frozen
+values under ``lesson-page:<slug>``, and the rendered header, key points, contents and sections
+as a ``{% cache %}`` fragment. Only the learner's own parts (ticks, a quiz to resume, the CSRF
+token) are rendered per request."""
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import AnonymousUser
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
-from django.utils.safestring import mark_safe
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from civics.content import contentcache
 from civics.content.models import ActionItem, Lesson
-from civics.content.templatetags.civics_tags import CSRF_MARK
-from civics.context_processors import site_urls
 from civics.lib.numbers import parse_small_number
 from civics.progress.dashboard import dashboard_for
 from civics.progress.models import ActionTick, LessonRead
@@ -31,104 +29,127 @@ from quizzes.models import Attempt, Quiz
 
 @require_safe
 def lesson_detail(request, slug):
-    version = contentcache.version_for(request)
-    page = lesson_page(slug, version=version)
-    if page is None or not (page.lesson.is_published or request.user.is_staff):
+    page, rows = lesson_page(slug, version=contentcache.version_for(request))
+    if page is None or not (page.is_published or request.user.is_staff):
         raise Http404("No such lesson.")
-    if _first_visit(request):
-        html = contentcache.cached(
-            f"lesson-first-visit:{slug}", lambda: _first_visit_html(request, page), version=version
-        )
-        response = HttpResponse(html.replace(CSRF_MARK, get_token(request)))
-        patch_vary_headers(response, ["Cookie"])  # as every page that may read the session
-        return response
     if request.user.is_authenticated:
         # One INSERT that keeps the first read (ON CONFLICT DO NOTHING), whatever came before.
         LessonRead.objects.bulk_create(
-            [LessonRead(user=request.user, lesson_id=page.lesson.pk, read_at=timezone.now())],
+            [LessonRead(user=request.user, lesson_id=page.pk, read_at=timezone.now())],
             ignore_conflicts=True,
         )
-    return render(request, "civics/lesson_detail.html", _lesson_context(request, page))
+    context = _lesson_context(request, page, rows=rows)
+    return render(request, "civics/lesson_detail.html", context)
 
 
-@dataclass
+@dataclass(frozen=True)
+class ActionFacts:
+    """One checklist action as ``civics/_action_item.html`` shows it."""
+
+    pk: int
+    order: int
+    kind: str
+    kind_label: str
+    text: str
+    safe_link: str
+    link_label: str
+    tick_url: str
+
+    @classmethod
+    def of(cls, action: ActionItem, *, lesson_slug: str) -> "ActionFacts":
+        return cls(
+            pk=action.pk,
+            order=action.order,
+            kind=action.kind,
+            kind_label=action.get_kind_display(),
+            text=action.text,
+            safe_link=action.safe_link,
+            link_label=action.link_label,
+            tick_url=reverse("civics:tick", args=[lesson_slug, action.pk]),
+        )
+
+
+@dataclass(frozen=True)
+class QuizFacts:
+    """The lesson's published quiz as the page's call to take it shows it."""
+
+    pk: int
+    question_total: int
+    mode: str
+    time_limit_minutes: int | None
+    pass_mark: int
+    start_url: str
+
+
+@dataclass(frozen=True)
 class LessonPage:
-    """What every learner sees alike on a lesson page, prepared once per content version."""
+    """What every learner sees alike on a lesson page but the body (a template fragment)."""
 
-    lesson: Lesson
-    quiz: Quiz | None
-    actions: list[ActionItem]
-    body_html: str  # header, key points, contents and sections, already rendered
-    # Each checklist item rendered not done and done (without a note), a CSRF_MARK where the
-    # learner's token goes: most learners' items are in one of these two states.
-    action_html: dict[int, tuple[str, str]]
-    quiz_start_url: str
-
-
-def lesson_page(slug: str, *, version: int) -> LessonPage | None:
-    return contentcache.cached(
-        f"lesson-page:{slug}", lambda: _build_lesson_page(slug), version=version
-    )
+    pk: int
+    slug: str
+    title: str
+    summary: str
+    is_published: bool
+    quiz: QuizFacts | None
+    actions: tuple[ActionFacts, ...]
 
 
-def _build_lesson_page(slug: str) -> LessonPage | None:
+def lesson_page(slug: str, *, version: int) -> tuple[LessonPage | None, Lesson | None]:
+    """The page's facts for this content version, and the lesson rows the body fragment is
+    rendered from: the ones just loaded when the facts were built in this request, else loaded
+    only if the fragment is not cached (these instances belong to this request alone)."""
+    loaded: list[Lesson] = []
+
+    def build() -> LessonPage | None:
+        lesson = _lesson_for_page(slug)
+        if lesson is None:
+            return None
+        loaded.append(lesson)
+        return _facts_of(lesson)
+
+    page = contentcache.cached(f"lesson-page:{slug}", build, version=version)
+    if page is None:
+        return None, None
+    if loaded:
+        return page, loaded[0]
+    return page, SimpleLazyObject(lambda: _lesson_for_page(slug))
+
+
+def _lesson_for_page(slug: str) -> Lesson | None:
     quizzes = Quiz.objects.filter(is_published=True).annotate(
         question_total=Count("questions", filter=Q(questions__is_published=True))
     )
-    lesson = (
+    return (
         Lesson.objects.for_lesson_page()
         .prefetch_related(Prefetch("quizzes", queryset=quizzes, to_attr="published_quizzes"))
         .filter(slug=slug)
         .first()
     )
-    if lesson is None:
-        return None
-    body = render_to_string("civics/lesson_detail.html#lesson-body", {"lesson": lesson})
-    actions = list(lesson.actions.all())
+
+
+def _facts_of(lesson: Lesson) -> LessonPage:
     quiz = lesson.published_quizzes[0] if lesson.published_quizzes else None
     return LessonPage(
-        lesson=lesson,
-        quiz=quiz,
-        actions=actions,
-        body_html=mark_safe(body),
-        action_html={
-            action.pk: (_action_html(action, tick=None), _action_html(action, tick={"note": ""}))
-            for action in actions
-        },
-        quiz_start_url=reverse("quizzes:start", args=[quiz.slug]) if quiz else "",
+        pk=lesson.pk,
+        slug=lesson.slug,
+        title=lesson.title,
+        summary=lesson.summary,
+        is_published=lesson.is_published,
+        quiz=None
+        if quiz is None
+        else QuizFacts(
+            pk=quiz.pk,
+            question_total=quiz.question_total,
+            mode=quiz.mode,
+            time_limit_minutes=quiz.time_limit_minutes,
+            pass_mark=quiz.pass_mark,
+            start_url=reverse("quizzes:start", args=[quiz.slug]),
+        ),
+        actions=tuple(ActionFacts.of(a, lesson_slug=lesson.slug) for a in lesson.actions.all()),
     )
 
 
-def _action_html(action: ActionItem, *, tick) -> str:
-    context = {"action": action, "tick": tick, "csrf_token": CSRF_MARK}
-    return render_to_string("civics/_action_item.html", context)
-
-
-def _first_visit(request) -> bool:
-    """A visitor with no session and no flash messages: the page is the same for all of them
-    but for the CSRF token (no ticks, no quiz to resume, nothing signed in)."""
-    return (
-        settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and CookieStorage.cookie_name not in request.COOKIES
-        and not request.user.is_authenticated
-    )
-
-
-def _first_visit_html(request, page: LessonPage) -> str:
-    """The whole lesson page as a first visit sees it, with CSRF_MARK for the token: rendered
-    without the context processors, so it is given what they would give such a visitor."""
-    context = {
-        **_lesson_context(request, page),
-        "request": request,
-        "user": AnonymousUser(),
-        "messages": [],
-        "csrf_token": CSRF_MARK,
-        **site_urls(request),
-    }
-    return render_to_string("civics/lesson_detail.html", context)
-
-
-def _lesson_context(request, page: LessonPage, **extra) -> dict:
+def _lesson_context(request, page: LessonPage, *, rows, **extra) -> dict:
     from quizzes.learners import learner_token
 
     in_progress = None
@@ -137,36 +158,23 @@ def _lesson_context(request, page: LessonPage, **extra) -> dict:
         in_progress = (
             Attempt.objects.owned_by(user=request.user, token=token)
             .primary()
-            .filter(quiz=page.quiz, state=Attempt.State.IN_PROGRESS)
+            .filter(quiz_id=page.quiz.pk, state=Attempt.State.IN_PROGRESS)
             .only("pk")
             .first()
         )
     ticks = _ticks_for(request, page.actions)
-    action_rows = []
-    for action in page.actions:
-        tick = ticks.get(action.pk)
-        html = None  # rendered in the page when it is not one of the two usual states
-        if not _note_of(tick) and extra.get("error_for") != action.pk:
-            html = page.action_html[action.pk][bool(tick)]  # the template adds the CSRF token
-        action_rows.append((action, tick, html))
     return {
-        "lesson": page.lesson,
-        "body_html": page.body_html,
+        "lesson": page,
+        "lesson_rows": rows,  # read only when the body fragment is not cached
+        "content_version": contentcache.version_for(request),
+        "content_timeout": contentcache.TIMEOUT,
         "quiz": page.quiz,
-        "quiz_start_url": page.quiz_start_url,
         "in_progress": in_progress,
-        "action_rows": action_rows,
+        "action_rows": [(action, ticks.get(action.pk)) for action in page.actions],
         "done_count": len(ticks),
         "action_total": len(page.actions),
         **extra,
     }
-
-
-def _note_of(tick) -> str:
-    """A tick is an ActionTick row (accounts) or a {"note", "at"} dict (anonymous session)."""
-    if tick is None:
-        return ""
-    return tick.get("note", "") if isinstance(tick, dict) else tick.note
 
 
 def _ticks_for(request, actions) -> dict:
@@ -204,13 +212,13 @@ def tick_action(request, slug, pk):
         if not request.htmx:
             return redirect(f"{lesson.get_absolute_url()}#action-{action.pk}")
     if not request.htmx:
-        page = lesson_page(lesson.slug, version=contentcache.version_for(request))
-        context = _lesson_context(request, page, error=error, error_for=action.pk)
+        page, rows = lesson_page(lesson.slug, version=contentcache.version_for(request))
+        context = _lesson_context(request, page, rows=rows, error=error, error_for=action.pk)
         return render(request, "civics/lesson_detail.html", context, status=400)
     actions = list(ActionItem.objects.filter(lesson=lesson))
     ticks = _ticks_for(request, actions)
     context = {
-        "action": action,
+        "action": ActionFacts.of(action, lesson_slug=lesson.slug),
         "tick": ticks.get(action.pk),
         "focus": True,
         "error": error,
