@@ -9,6 +9,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from quizzes.models import Attempt, Question
+from quizzes.question_types import question_type
 from quizzes.services import Given
 
 
@@ -18,44 +19,8 @@ class AnswerForm(forms.Form):
     def __init__(self, *args, attempt: Attempt, question: Question, **kwargs):
         super().__init__(*args, **kwargs)
         self.attempt, self.question = attempt, question
-        kind = Question.Type
-        if question.type in (kind.SINGLE, kind.MULTIPLE):
-            self.options = attempt.choice_order(question, list(question.choices.all()))
-            choices = [(c.public_id, c.text) for c in self.options]
-            if question.type == kind.SINGLE:
-                self.fields["choice"] = forms.ChoiceField(
-                    choices=choices, widget=forms.RadioSelect, error_messages=_pick_one
-                )
-            else:
-                self.fields["choice"] = forms.MultipleChoiceField(
-                    choices=choices, widget=forms.CheckboxSelectMultiple, error_messages=_pick_some
-                )
-        elif question.type == kind.TRUE_FALSE:
-            self.fields["truth"] = forms.ChoiceField(
-                choices=[("true", "True"), ("false", "False")],
-                widget=forms.RadioSelect,
-                error_messages=_pick_one,
-            )
-        elif question.type in (kind.SHORT, kind.NUMERIC):
-            self.fields["text"] = forms.CharField(
-                max_length=200,
-                strip=True,
-                error_messages={"required": "Type your answer before submitting."},
-            )
-        elif question.type == kind.MATCHING:
-            pairs = list(question.pairs.all())
-            # Shuffled with a stream of their own: with the pairs' stream, the k-th option
-            # would always be the k-th pair's answer.
-            rights = attempt.choice_order(question, sorted({p.right for p in pairs}), salt="rights")
-            self.match_fields = []
-            for pair in attempt.choice_order(question, pairs):
-                name = f"match-{pair.pk}"
-                self.fields[name] = forms.ChoiceField(
-                    label=pair.left,
-                    choices=[("", "Choose…")] + [(r, r) for r in rights],
-                    error_messages={"required": f"Choose a match for “{pair.left}”."},
-                )
-                self.match_fields.append((pair, name))
+        self.kind = question_type(question.type)
+        self.kind.add_fields(self, attempt, question)
 
     @property
     def option_rows(self) -> list["OptionRow"]:
@@ -126,19 +91,7 @@ class AnswerForm(forms.Form):
         return data
 
     def given(self) -> Given:
-        data = self.cleaned_data
-        kind = Question.Type
-        if self.question.type == kind.SINGLE:
-            by_id = {c.public_id: c.pk for c in self.options}
-            return Given(choice_ids=(by_id[data["choice"]],))
-        if self.question.type == kind.MULTIPLE:
-            by_id = {c.public_id: c.pk for c in self.options}
-            return Given(choice_ids=tuple(sorted(by_id[v] for v in data["choice"])))
-        if self.question.type == kind.TRUE_FALSE:
-            return Given(truth=data["truth"] == "true")
-        if self.question.type in (kind.SHORT, kind.NUMERIC):
-            return Given(text=data["text"])
-        return Given(matches=tuple((pair.pk, data[name]) for pair, name in self.match_fields))
+        return Given(**self.kind.given(self, self.cleaned_data))
 
 
 @dataclass(frozen=True)
@@ -152,22 +105,8 @@ class OptionRow:
     required: bool
 
 
-_pick_one = {"required": "Choose an answer before submitting."}
-_pick_some = {"required": "Tick at least one answer before submitting."}
-
-
 def initial_for(question: Question, answer) -> dict:
     """Form values that show a stored answer again (exam mode lets learners change it)."""
     if answer is None:
         return {}
-    kind = Question.Type
-    if question.type == kind.SINGLE:
-        chosen = [c.public_id for c in answer.choices.all()]
-        return {"choice": chosen[0]} if chosen else {}
-    if question.type == kind.MULTIPLE:
-        return {"choice": [c.public_id for c in answer.choices.all()]}
-    if question.type == kind.TRUE_FALSE:
-        return {"truth": "true" if answer.truth else "false"}
-    if question.type in (kind.SHORT, kind.NUMERIC):
-        return {"text": answer.text}
-    return {f"match-{m.pair_id}": m.given for m in answer.matches.all()}
+    return question_type(question.type).initial(answer)

@@ -494,24 +494,34 @@ def write(questions: Iterable[GiftQuestion]) -> str:
 
 
 def _check_writable(question: GiftQuestion) -> None:
+    # The registry builds on this module's writers, so it is looked up when writing.
+    from quizzes.question_types import question_type
+
     if question.type not in QUESTION_TYPES:
         raise ValueError(f"unknown question type {question.type!r}")
     if question.prompt_format not in PROMPT_FORMATS:
         raise ValueError(f"unknown prompt format {question.prompt_format!r}")
     if "\n" in question.category or "\r" in question.category:
         raise ValueError("a GIFT category cannot contain a newline")
-    if question.type == "short":
-        for answer in question.accepted:
-            if "->" in answer.text or "->" in answer.feedback:
-                raise ValueError("a GIFT short answer cannot contain '->' (it reads as matching)")
-    if question.type == "matching":
-        for left, _ in question.pairs:
-            if "->" in left:
-                raise ValueError("the left side of a GIFT matching pair cannot contain '->'")
-    if question.type == "numeric":
-        for answer in question.numeric:
-            if (answer.value is None) == (answer.low is None or answer.high is None):
-                raise ValueError("a numeric answer needs either a value or both low and high")
+    question_type(question.type).check_writable(question)
+
+
+def check_short_writable(question: GiftQuestion) -> None:
+    for answer in question.accepted:
+        if "->" in answer.text or "->" in answer.feedback:
+            raise ValueError("a GIFT short answer cannot contain '->' (it reads as matching)")
+
+
+def check_matching_writable(question: GiftQuestion) -> None:
+    for left, _ in question.pairs:
+        if "->" in left:
+            raise ValueError("the left side of a GIFT matching pair cannot contain '->'")
+
+
+def check_numeric_writable(question: GiftQuestion) -> None:
+    for answer in question.numeric:
+        if (answer.value is None) == (answer.low is None or answer.high is None):
+            raise ValueError("a numeric answer needs either a value or both low and high")
 
 
 def _escape(text: str) -> str:
@@ -550,45 +560,72 @@ def _with_feedback_text(text: str, feedback: str) -> str:
 
 
 def _write_question(question: GiftQuestion) -> str:
+    from quizzes.question_types import question_type
+
     head = f"::{_escape(question.title)}::" if question.title else ""
     head += f"[{question.prompt_format}]{_escape(question.prompt)}"
     explanation = f"####{_escape(question.explanation)}" if question.explanation else ""
+    return question_type(question.type).write_gift(question, head, explanation)
 
-    if question.type == "true_false":
-        body = "TRUE" if question.truth else "FALSE"
-        if question.feedback_wrong or question.feedback_right:
-            body += f"#{_escape(question.feedback_wrong)}"
-        if question.feedback_right:
-            body += f"#{_escape(question.feedback_right)}"
-        return f"{head}{{{body}{explanation}}}"
 
-    lines = []
-    if question.type in ("single", "multiple"):
-        single = question.type == "single"
-        for choice in question.choices:
-            lines.append(
-                _choice_marker(choice, single) + _with_feedback_text(choice.text, choice.feedback)
-            )
-    elif question.type == "short":
-        for answer in question.accepted:
-            explicit = answer.fraction != 1.0 or answer.text.startswith("%")
-            weight = f"%{_percent(answer.fraction)}%" if explicit else ""
-            lines.append(f"={weight}" + _with_feedback_text(answer.text, answer.feedback))
-    elif question.type == "numeric":
-        head += "{#"
-        for answer in question.numeric:
-            if answer.value is not None:
-                spec = _number_text(answer.value)
-                if answer.tolerance:
-                    spec += f":{_number_text(answer.tolerance)}"
-            else:
-                spec = f"{_number_text(answer.low)}..{_number_text(answer.high)}"
-            weight = f"%{_percent(answer.fraction)}%" if answer.fraction != 1.0 else ""
-            feedback = f"#{_escape(answer.feedback)}" if answer.feedback else ""
-            lines.append(f"={weight}{spec}{feedback}")
-    else:
-        lines.extend(f"={_escape(left)} -> {_escape(right)}" for left, right in question.pairs)
+def _block(first: str, lines: list[str], explanation: str) -> str:
+    """An answer block: ``first`` opens it, one answer a line, the general feedback last."""
     if explanation:
-        lines.append(explanation)
-    opening = "" if question.type == "numeric" else "{"
-    return "\n".join([head + opening, *(f"\t{line}" for line in lines), "}"])
+        lines = [*lines, explanation]
+    return "\n".join([first, *(f"\t{line}" for line in lines), "}"])
+
+
+# The writers of each type, after the question's head (its title and prompt) -------------------
+
+
+def write_true_false(question: GiftQuestion, head: str, explanation: str) -> str:
+    body = "TRUE" if question.truth else "FALSE"
+    if question.feedback_wrong or question.feedback_right:
+        body += f"#{_escape(question.feedback_wrong)}"
+    if question.feedback_right:
+        body += f"#{_escape(question.feedback_right)}"
+    return f"{head}{{{body}{explanation}}}"
+
+
+def _choice_lines(question: GiftQuestion, single: bool) -> list[str]:
+    return [
+        _choice_marker(choice, single) + _with_feedback_text(choice.text, choice.feedback)
+        for choice in question.choices
+    ]
+
+
+def write_single(question: GiftQuestion, head: str, explanation: str) -> str:
+    return _block(head + "{", _choice_lines(question, single=True), explanation)
+
+
+def write_multiple(question: GiftQuestion, head: str, explanation: str) -> str:
+    return _block(head + "{", _choice_lines(question, single=False), explanation)
+
+
+def write_short(question: GiftQuestion, head: str, explanation: str) -> str:
+    lines = []
+    for answer in question.accepted:
+        explicit = answer.fraction != 1.0 or answer.text.startswith("%")
+        weight = f"%{_percent(answer.fraction)}%" if explicit else ""
+        lines.append(f"={weight}" + _with_feedback_text(answer.text, answer.feedback))
+    return _block(head + "{", lines, explanation)
+
+
+def write_numeric(question: GiftQuestion, head: str, explanation: str) -> str:
+    lines = []
+    for answer in question.numeric:
+        if answer.value is not None:
+            spec = _number_text(answer.value)
+            if answer.tolerance:
+                spec += f":{_number_text(answer.tolerance)}"
+        else:
+            spec = f"{_number_text(answer.low)}..{_number_text(answer.high)}"
+        weight = f"%{_percent(answer.fraction)}%" if answer.fraction != 1.0 else ""
+        feedback = f"#{_escape(answer.feedback)}" if answer.feedback else ""
+        lines.append(f"={weight}{spec}{feedback}")
+    return _block(head + "{#", lines, explanation)
+
+
+def write_matching(question: GiftQuestion, head: str, explanation: str) -> str:
+    lines = [f"={_escape(left)} -> {_escape(right)}" for left, right in question.pairs]
+    return _block(head + "{", lines, explanation)

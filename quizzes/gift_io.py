@@ -10,6 +10,7 @@ from django.db import transaction
 from civics.content.markdown import MAX_QUESTION_TEXT_CHARS
 from quizzes import gift
 from quizzes.models import AcceptedAnswer, Choice, MatchPair, NumericAnswer, Question, Quiz
+from quizzes.question_types import question_type
 from quizzes.validation import Problem, validate_question
 
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -44,7 +45,7 @@ def to_gift(question: Question) -> gift.GiftQuestion:
         choices=tuple(
             gift.GiftChoice(c.text, c.fraction, c.feedback) for c in question.choices.all()
         ),
-        truth=question.truth if question.type == Question.Type.TRUE_FALSE else None,
+        truth=question_type(question.type).stored_truth(question),
         feedback_wrong=question.feedback_wrong,
         feedback_right=question.feedback_right,
         accepted=tuple(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from quizzes.models import Question
+from quizzes.question_types import question_type
 
 
 @dataclass
@@ -116,37 +117,7 @@ def review_rows(items) -> list[ReviewRow]:
 
 
 def _fill(row: ReviewRow, question: Question, answer) -> None:
-    kind = Question.Type
-    if question.type in (kind.SINGLE, kind.MULTIPLE):
-        chosen = {c.pk for c in answer.choices.all()} if answer else set()
-        for choice in question.choices.all():
-            if choice.pk in chosen:
-                row.yours.append(choice.text)
-                if choice.feedback:
-                    row.feedback.append(choice.feedback)
-            if choice.fraction > 0:
-                weight = "" if choice.fraction >= 1 else f" ({choice.fraction:.0%})"
-                row.right.append(choice.text + weight)
-    elif question.type == kind.TRUE_FALSE:
-        if answer is not None and answer.truth is not None:
-            row.yours.append("True" if answer.truth else "False")
-            wrong = answer.truth != question.truth
-            feedback = question.feedback_wrong if wrong else question.feedback_right
-            if feedback:
-                row.feedback.append(feedback)
-        row.right.append("True" if question.truth else "False")
-    elif question.type == kind.SHORT:
-        if answer is not None:
-            row.yours.append(answer.text)
-        accepted = [a for a in question.accepted_answers.all() if a.fraction >= 1]
-        row.right.extend(a.text for a in accepted or question.accepted_answers.all())
-    elif question.type == kind.NUMERIC:
-        if answer is not None:
-            row.yours.append(answer.text)
-        row.right.extend(str(n) for n in question.numeric_answers.all() if n.fraction >= 1)
-    elif question.type == kind.MATCHING:
-        given = {m.pair_id: m.given for m in answer.matches.all()} if answer else {}
-        for pair in question.pairs.all():
-            if pair.pk in given:
-                row.yours.append(f"{pair.left} → {given[pair.pk]}")
-            row.right.append(f"{pair.left} → {pair.right}")
+    text = question_type(question.type).review(question, answer)
+    row.yours.extend(text.yours)
+    row.right.extend(text.right)
+    row.feedback.extend(text.feedback)

@@ -19,6 +19,7 @@ from django.db.models import OuterRef, Subquery
 
 from quizzes import grading, leitner
 from quizzes.models import Answer, Attempt, MatchResponse, Question, Quiz, ReviewItem, Slot
+from quizzes.question_types import question_type
 
 
 class QuizError(Exception):
@@ -67,32 +68,7 @@ class Given:
 
 def grade(question: Question, given: Given) -> grading.Outcome:
     """Grade ``given`` against the stored keys of ``question`` (prefetched)."""
-    kind = Question.Type
-    if question.type == kind.SINGLE:
-        keys = [grading.ChoiceKey(c.pk, c.fraction) for c in question.choices.all()]
-        return grading.grade_single(keys, given.choice_ids[0] if given.choice_ids else None)
-    if question.type == kind.MULTIPLE:
-        keys = [grading.ChoiceKey(c.pk, c.fraction) for c in question.choices.all()]
-        return grading.grade_multiple(keys, set(given.choice_ids))
-    if question.type == kind.TRUE_FALSE:
-        return grading.grade_true_false(bool(question.truth), given.truth)
-    if question.type == kind.SHORT:
-        accepted = [
-            grading.AcceptedAnswer(a.text, a.fraction) for a in question.accepted_answers.all()
-        ]
-        return grading.grade_short(accepted, given.text)
-    if question.type == kind.NUMERIC:
-        answers = [
-            grading.NumericAnswer(
-                value=n.value, tolerance=n.tolerance, low=n.low, high=n.high, fraction=n.fraction
-            )
-            for n in question.numeric_answers.all()
-        ]
-        return grading.grade_numeric(answers, given.text)
-    if question.type == kind.MATCHING:
-        pairs = [grading.MatchPair(p.pk, p.left, p.right) for p in question.pairs.all()]
-        return grading.grade_matching(pairs, dict(given.matches))
-    raise ValueError(f"unknown question type {question.type!r}")
+    return question_type(question.type).grade(question, given)
 
 
 def _attempts_used(quiz: Quiz, *, user, token: str) -> int:
@@ -279,9 +255,10 @@ def submit_answer(
             answer._state.adding = False
             # Replace what was given before (exam mode lets an answer change); only the tables
             # this question type uses are touched.
-            if question.type in (Question.Type.SINGLE, Question.Type.MULTIPLE):
+            relations = question_type(question.type).answer_relations
+            if "choices" in relations:
                 Answer.choices.through.objects.filter(answer=answer).delete()
-            elif question.type == Question.Type.MATCHING:
+            if "matches" in relations:
                 answer.matches.all().delete()
         if given.choice_ids:
             Answer.choices.through.objects.bulk_create(

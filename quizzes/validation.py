@@ -26,14 +26,18 @@ def validate_question(question: GiftQuestion) -> list[Problem]:
     problems = []
     if not question.prompt.strip():
         problems.append(Problem("prompt", "Write the question the learner will see."))
-    check = _CHECKS.get(question.type)
-    if check is None:
+    # The registry builds on the rules below, so it is looked up when validating.
+    from quizzes.question_types import TYPES
+
+    entry = TYPES.get(question.type)
+    if entry is None:
         return [*problems, Problem("type", f"Unknown question type {question.type!r}.")]
-    problems.extend(check(question))
+    problems.extend(entry.validate(question))
     return problems
 
 
-def _single(q: GiftQuestion) -> list[Problem]:
+def validate_single(q: GiftQuestion) -> list[Problem]:
+    """Exactly one choice right, at least two, none empty."""
     problems = []
     if len(q.choices) < 2:
         problems.append(Problem("choices", "Give at least two choices."))
@@ -51,7 +55,8 @@ def _single(q: GiftQuestion) -> list[Problem]:
     return problems
 
 
-def _multiple(q: GiftQuestion) -> list[Problem]:
+def validate_multiple(q: GiftQuestion) -> list[Problem]:
+    """At least two choices, one right at least; explicit weights add up to 100%."""
     problems = []
     if len(q.choices) < 2:
         problems.append(Problem("choices", "Give at least two choices."))
@@ -71,13 +76,15 @@ def _multiple(q: GiftQuestion) -> list[Problem]:
     return problems
 
 
-def _true_false(q: GiftQuestion) -> list[Problem]:
+def validate_true_false(q: GiftQuestion) -> list[Problem]:
+    """The truth is set."""
     if q.truth is None:
         return [Problem("truth", "Say whether the statement is true or false.")]
     return []
 
 
-def _short(q: GiftQuestion) -> list[Problem]:
+def validate_short(q: GiftQuestion) -> list[Problem]:
+    """An accepted answer worth 100%, none empty or with “->”."""
     if any("->" in a.text for a in q.accepted):
         return [Problem("accepted answers", "Remove “->” from the accepted answers.")]
     if not any(a.text.strip() for a in q.accepted):
@@ -87,7 +94,8 @@ def _short(q: GiftQuestion) -> list[Problem]:
     return []
 
 
-def _numeric(q: GiftQuestion) -> list[Problem]:
+def validate_numeric(q: GiftQuestion) -> list[Problem]:
+    """Each answer a value with a tolerance of 0 or more, or an ordered range; one at 100%."""
     problems = []
     if not q.numeric:
         return [Problem("numeric answers", "Give a value with a tolerance, or a range.")]
@@ -116,7 +124,8 @@ def _numeric(q: GiftQuestion) -> list[Problem]:
     return problems
 
 
-def _matching(q: GiftQuestion) -> list[Problem]:
+def validate_matching(q: GiftQuestion) -> list[Problem]:
+    """At least two pairs, both sides filled, left sides unique and without “->”."""
     problems = []
     if len(q.pairs) < 2:
         problems.append(Problem("pairs", "Give at least two pairs to match."))
@@ -128,13 +137,3 @@ def _matching(q: GiftQuestion) -> list[Problem]:
     if len(set(lefts)) != len(lefts):
         problems.append(Problem("pairs", "Each left-hand item may appear only once."))
     return problems
-
-
-_CHECKS = {
-    "single": _single,
-    "multiple": _multiple,
-    "true_false": _true_false,
-    "short": _short,
-    "numeric": _numeric,
-    "matching": _matching,
-}

@@ -22,6 +22,7 @@ from quizzes.forms import AnswerForm, initial_for
 from quizzes.learners import learner_token
 from quizzes.models import Answer, Attempt, Question, Quiz, Slot
 from quizzes.prepared import question_with_keys, questions_with_keys, quiz_with_lesson
+from quizzes.question_types import question_type
 from quizzes.scoring import review_rows, summarize
 
 
@@ -250,11 +251,7 @@ def _slot_model(attempt: Attempt, row) -> Slot:
 
 def _answer_to(attempt: Attempt, question: Question):
     """This attempt's stored answer to the question, with what the question type needs."""
-    related = {
-        Question.Type.SINGLE: ["choices"],
-        Question.Type.MULTIPLE: ["choices"],
-        Question.Type.MATCHING: ["matches"],
-    }.get(question.type, [])
+    related = question_type(question.type).answer_relations
     return attempt.answers.filter(question=question).prefetch_related(*related).first()
 
 

@@ -36,6 +36,7 @@ from civics.progress.models import ActionTick, LearnerProfile, LessonRead
 from civics.progress.services import SESSION_TICKS
 from quizzes.learners import TOKEN_KEY
 from quizzes.models import Answer, Attempt, ReviewItem
+from quizzes.question_types import question_type
 from quizzes.stats_queries import forget as forget_statistics
 
 # Current zone names by region (no "US/…", "Etc/GMT+5" with its inverted sign, and the like).
@@ -387,13 +388,7 @@ def export_rows(user) -> dict[str, tuple[list[str], list[list]]]:
 
 
 def _given_text(answer) -> str:
-    parts = [c.text for c in answer.choices.all()]
-    parts += [f"{m.pair.left} -> {m.given}" for m in answer.matches.all()]
-    if answer.truth is not None:
-        parts.append("True" if answer.truth else "False")
-    if answer.text:
-        parts.append(answer.text)
-    return "; ".join(parts)
+    return "; ".join(question_type(answer.question.type).given_text(answer))
 
 
 @login_required

@@ -1,0 +1,357 @@
+"""One entry per question type: everything the quiz engine does differently for a type.
+
+Each ``QuestionType`` gathers, for its type, how an answer is graded (delegating to the pure
+graders in ``grading``), which answer form fields it takes and how their cleaned data becomes a
+``services.Given``, how a given and the right answer read in the review and in a learner's data
+export, which rules a well-formed question meets (``validation``) and how it is written as GIFT
+(``gift``). Call sites look the entry up with ``question_type(question.type)`` instead of
+branching on the type.
+
+Adding a type is one new entry: add the value to ``Question.Type`` (with its migration), its
+grader to ``grading``, its GIFT reading to ``gift.parse``, then a ``QuestionType`` subclass here
+that fills in the methods below, listed in ``TYPES``. ``tests/quizzes/test_question_types.py``
+fails until every ``Question.Type`` has an entry, and while any module outside this one branches
+on the type.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django import forms
+
+from quizzes import gift, grading, validation
+from quizzes.models import Question
+
+if TYPE_CHECKING:
+    from quizzes.forms import AnswerForm
+    from quizzes.gift import GiftQuestion
+    from quizzes.models import Answer, Attempt
+    from quizzes.services import Given
+    from quizzes.validation import Problem
+
+
+@dataclass(frozen=True)
+class ReviewText:
+    """How an answer reads in the review: what the learner gave, the right answer, feedback."""
+
+    yours: tuple[str, ...] = ()
+    right: tuple[str, ...] = ()
+    feedback: tuple[str, ...] = ()
+
+
+_pick_one = {"required": "Choose an answer before submitting."}
+_pick_some = {"required": "Tick at least one answer before submitting."}
+
+
+class QuestionType:
+    """The behaviour of one question type; subclasses fill in every method."""
+
+    type: str
+    # The answer's related rows this type stores (prefetched to show it, replaced on change).
+    answer_relations: tuple[str, ...] = ()
+
+    # Answering ----------------------------------------------------------------------------
+
+    def grade(self, question: Question, given: Given) -> grading.Outcome:
+        """Grade ``given`` against the stored keys of ``question`` (prefetched)."""
+        raise NotImplementedError
+
+    def add_fields(self, form: AnswerForm, attempt: Attempt, question: Question) -> None:
+        """Add the answer fields to ``form``, accepting only ``question``'s options."""
+        raise NotImplementedError
+
+    def given(self, form: AnswerForm, data: dict) -> dict:
+        """The ``Given`` fields for a valid form's ``cleaned_data``."""
+        raise NotImplementedError
+
+    def initial(self, answer: Answer) -> dict:
+        """Form values that show a stored answer again."""
+        raise NotImplementedError
+
+    # Showing an answer --------------------------------------------------------------------
+
+    def review(self, question: Question, answer: Answer | None) -> ReviewText:
+        """What was given, what was right and the feedback, for the review and results."""
+        raise NotImplementedError
+
+    def given_text(self, answer: Answer) -> list[str]:
+        """The given answer as plain text parts, for the learner's data export."""
+        raise NotImplementedError
+
+    # Authoring ----------------------------------------------------------------------------
+
+    def stored_truth(self, question: Question) -> bool | None:
+        """The truth a GIFT description of the stored question carries."""
+        return None
+
+    def validate(self, question: GiftQuestion) -> list[Problem]:
+        """What is wrong with the type-specific parts of ``question``."""
+        raise NotImplementedError
+
+    def check_writable(self, question: GiftQuestion) -> None:
+        """Raise ValueError for what GIFT cannot express in this type."""
+
+    def write_gift(self, question: GiftQuestion, head: str, explanation: str) -> str:
+        """The GIFT text of ``question`` after its ``head`` (title and prompt)."""
+        raise NotImplementedError
+
+
+class _Choices(QuestionType):
+    """Single choice and multiple response: the learner picks among the stored choices."""
+
+    answer_relations = ("choices",)
+
+    def add_fields(self, form, attempt, question):
+        form.options = attempt.choice_order(question, list(question.choices.all()))
+        form.fields["choice"] = self.field([(c.public_id, c.text) for c in form.options])
+
+    def field(self, choices: list[tuple[str, str]]) -> forms.Field:
+        raise NotImplementedError
+
+    def review(self, question, answer):
+        chosen = {c.pk for c in answer.choices.all()} if answer else set()
+        yours, right, feedback = [], [], []
+        for choice in question.choices.all():
+            if choice.pk in chosen:
+                yours.append(choice.text)
+                if choice.feedback:
+                    feedback.append(choice.feedback)
+            if choice.fraction > 0:
+                weight = "" if choice.fraction >= 1 else f" ({choice.fraction:.0%})"
+                right.append(choice.text + weight)
+        return ReviewText(tuple(yours), tuple(right), tuple(feedback))
+
+    def given_text(self, answer):
+        return [c.text for c in answer.choices.all()]
+
+    @staticmethod
+    def keys(question: Question) -> list[grading.ChoiceKey]:
+        return [grading.ChoiceKey(c.pk, c.fraction) for c in question.choices.all()]
+
+
+class SingleChoice(_Choices):
+    type = Question.Type.SINGLE
+
+    def grade(self, question, given):
+        chosen = given.choice_ids[0] if given.choice_ids else None
+        return grading.grade_single(self.keys(question), chosen)
+
+    def field(self, choices):
+        return forms.ChoiceField(
+            choices=choices, widget=forms.RadioSelect, error_messages=_pick_one
+        )
+
+    def given(self, form, data):
+        by_id = {c.public_id: c.pk for c in form.options}
+        return {"choice_ids": (by_id[data["choice"]],)}
+
+    def initial(self, answer):
+        chosen = [c.public_id for c in answer.choices.all()]
+        return {"choice": chosen[0]} if chosen else {}
+
+    def validate(self, question):
+        return validation.validate_single(question)
+
+    def write_gift(self, question, head, explanation):
+        return gift.write_single(question, head, explanation)
+
+
+class MultipleChoice(_Choices):
+    type = Question.Type.MULTIPLE
+
+    def grade(self, question, given):
+        return grading.grade_multiple(self.keys(question), set(given.choice_ids))
+
+    def field(self, choices):
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, error_messages=_pick_some
+        )
+
+    def given(self, form, data):
+        by_id = {c.public_id: c.pk for c in form.options}
+        return {"choice_ids": tuple(sorted(by_id[v] for v in data["choice"]))}
+
+    def initial(self, answer):
+        return {"choice": [c.public_id for c in answer.choices.all()]}
+
+    def validate(self, question):
+        return validation.validate_multiple(question)
+
+    def write_gift(self, question, head, explanation):
+        return gift.write_multiple(question, head, explanation)
+
+
+class TrueFalse(QuestionType):
+    type = Question.Type.TRUE_FALSE
+
+    def grade(self, question, given):
+        return grading.grade_true_false(bool(question.truth), given.truth)
+
+    def add_fields(self, form, attempt, question):
+        form.fields["truth"] = forms.ChoiceField(
+            choices=[("true", "True"), ("false", "False")],
+            widget=forms.RadioSelect,
+            error_messages=_pick_one,
+        )
+
+    def given(self, form, data):
+        return {"truth": data["truth"] == "true"}
+
+    def initial(self, answer):
+        return {"truth": "true" if answer.truth else "false"}
+
+    def review(self, question, answer):
+        yours, feedback = (), ()
+        if answer is not None and answer.truth is not None:
+            yours = ("True" if answer.truth else "False",)
+            wrong = answer.truth != question.truth
+            text = question.feedback_wrong if wrong else question.feedback_right
+            feedback = (text,) if text else ()
+        return ReviewText(yours, ("True" if question.truth else "False",), feedback)
+
+    def given_text(self, answer):
+        return [] if answer.truth is None else ["True" if answer.truth else "False"]
+
+    def stored_truth(self, question):
+        return question.truth
+
+    def validate(self, question):
+        return validation.validate_true_false(question)
+
+    def write_gift(self, question, head, explanation):
+        return gift.write_true_false(question, head, explanation)
+
+
+class _Typed(QuestionType):
+    """Short answer and numeric: the learner types the answer."""
+
+    def add_fields(self, form, attempt, question):
+        form.fields["text"] = forms.CharField(
+            max_length=200,
+            strip=True,
+            error_messages={"required": "Type your answer before submitting."},
+        )
+
+    def given(self, form, data):
+        return {"text": data["text"]}
+
+    def initial(self, answer):
+        return {"text": answer.text}
+
+    def given_text(self, answer):
+        return [answer.text] if answer.text else []
+
+
+class ShortAnswer(_Typed):
+    type = Question.Type.SHORT
+
+    def grade(self, question, given):
+        accepted = [
+            grading.AcceptedAnswer(a.text, a.fraction) for a in question.accepted_answers.all()
+        ]
+        return grading.grade_short(accepted, given.text)
+
+    def review(self, question, answer):
+        accepted = [a for a in question.accepted_answers.all() if a.fraction >= 1]
+        right = tuple(a.text for a in accepted or question.accepted_answers.all())
+        return ReviewText((answer.text,) if answer is not None else (), right)
+
+    def validate(self, question):
+        return validation.validate_short(question)
+
+    def check_writable(self, question):
+        gift.check_short_writable(question)
+
+    def write_gift(self, question, head, explanation):
+        return gift.write_short(question, head, explanation)
+
+
+class Numeric(_Typed):
+    type = Question.Type.NUMERIC
+
+    def grade(self, question, given):
+        answers = [
+            grading.NumericAnswer(
+                value=n.value, tolerance=n.tolerance, low=n.low, high=n.high, fraction=n.fraction
+            )
+            for n in question.numeric_answers.all()
+        ]
+        return grading.grade_numeric(answers, given.text)
+
+    def review(self, question, answer):
+        right = tuple(str(n) for n in question.numeric_answers.all() if n.fraction >= 1)
+        return ReviewText((answer.text,) if answer is not None else (), right)
+
+    def validate(self, question):
+        return validation.validate_numeric(question)
+
+    def check_writable(self, question):
+        gift.check_numeric_writable(question)
+
+    def write_gift(self, question, head, explanation):
+        return gift.write_numeric(question, head, explanation)
+
+
+class Matching(QuestionType):
+    type = Question.Type.MATCHING
+    answer_relations = ("matches",)
+
+    def grade(self, question, given):
+        pairs = [grading.MatchPair(p.pk, p.left, p.right) for p in question.pairs.all()]
+        return grading.grade_matching(pairs, dict(given.matches))
+
+    def add_fields(self, form, attempt, question):
+        pairs = list(question.pairs.all())
+        # Shuffled with a stream of their own: with the pairs' stream, the k-th option
+        # would always be the k-th pair's answer.
+        rights = attempt.choice_order(question, sorted({p.right for p in pairs}), salt="rights")
+        form.match_fields = []
+        for pair in attempt.choice_order(question, pairs):
+            name = f"match-{pair.pk}"
+            form.fields[name] = forms.ChoiceField(
+                label=pair.left,
+                choices=[("", "Choose…")] + [(r, r) for r in rights],
+                error_messages={"required": f"Choose a match for “{pair.left}”."},
+            )
+            form.match_fields.append((pair, name))
+
+    def given(self, form, data):
+        return {"matches": tuple((pair.pk, data[name]) for pair, name in form.match_fields)}
+
+    def initial(self, answer):
+        return {f"match-{m.pair_id}": m.given for m in answer.matches.all()}
+
+    def review(self, question, answer):
+        given = {m.pair_id: m.given for m in answer.matches.all()} if answer else {}
+        pairs = question.pairs.all()
+        return ReviewText(
+            yours=tuple(f"{p.left} → {given[p.pk]}" for p in pairs if p.pk in given),
+            right=tuple(f"{p.left} → {p.right}" for p in pairs),
+        )
+
+    def given_text(self, answer):
+        return [f"{m.pair.left} -> {m.given}" for m in answer.matches.all()]
+
+    def validate(self, question):
+        return validation.validate_matching(question)
+
+    def check_writable(self, question):
+        gift.check_matching_writable(question)
+
+    def write_gift(self, question, head, explanation):
+        return gift.write_matching(question, head, explanation)
+
+
+_ENTRIES = (SingleChoice(), MultipleChoice(), TrueFalse(), ShortAnswer(), Numeric(), Matching())
+TYPES: dict[str, QuestionType] = {entry.type: entry for entry in _ENTRIES}
+"""Every question type's entry, keyed by its ``Question.Type`` value."""
+
+
+def question_type(kind: str) -> QuestionType:
+    """The entry for the type ``kind``; ValueError for a type the engine does not know."""
+    try:
+        return TYPES[kind]
+    except KeyError:
+        raise ValueError(f"unknown question type {kind!r}") from None
