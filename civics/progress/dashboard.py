@@ -1,24 +1,23 @@
 """The learner's dashboard: every read it needs, in a fixed number of queries.
 
-The rules live in plain modules (``mastery``, ``leitner``, ``streaks``, ``scoring``); this
-module only loads the rows, a constant number of queries whatever the number of attempts,
-answers or lessons, and hands plain values to those rules. What every learner shares (topics,
+The rules live in plain modules (``mastery``, ``streaks``, ``quizzes.scoring``); this module
+only loads the rows and hands plain values to those rules. What every learner shares (topics,
 lessons, which question belongs where) is a ``Catalog`` built once per content version, so the
-learner's own reads are single-table lists without joins.
+learner's own reads are short lists of ids, points and times: one query per selector below
+(``answers``, ``finished_attempts``, ``open_attempts``, ``reads``, ``ticks``,
+``review_items_due``), the same number whatever the number of attempts, answers or lessons.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count, Q
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils import timezone
 
 from civics.content import contentcache
 from civics.content.contentcache import current_version
@@ -26,7 +25,7 @@ from civics.content.models import ActionItem, Lesson, Topic
 from civics.progress.mastery import AnswerFact, Level, topic_mastery
 from civics.progress.models import ActionTick, LearnerProfile, LessonRead
 from civics.progress.streaks import current_streak
-from quizzes.models import Answer, Attempt, Question, Quiz, ReviewItem, Slot
+from quizzes.models import Answer, Attempt, Question, Quiz, ReviewItem
 from quizzes.scoring import score_percent
 
 CHART_POINTS = 20
@@ -107,7 +106,7 @@ class Dashboard:
     quizzes: list[QuizScores] = field(default_factory=list)
     chart: list[ChartPoint] = field(default_factory=list)
     review_due: int = 0
-    in_progress: list = field(default_factory=list)  # attempts to resume
+    in_progress: list["OpenAttempt"] = field(default_factory=list)  # to resume
     streak: int = 0
     actions_done: int = 0
     action_total: int = 0
@@ -128,7 +127,8 @@ def learner_zone(user) -> ZoneInfo:
 @dataclass
 class Catalog:
     """The content progress is measured against: the same for every learner, so it is built once
-    per content version (``civics.contentcache``) rather than joined into each learner's reads."""
+    per content version (``civics.content.contentcache``) rather than joined into each
+    learner's reads."""
 
     topics: list[Place]  # topics with published questions, by name
     lessons: list[Place]  # published lessons, newest first
@@ -194,36 +194,25 @@ def _build_catalog() -> Catalog:
     )
 
 
-# Everything of one learner's that the dashboard reads, in one statement: plain SQL that runs
-# unchanged on SQLite and PostgreSQL (as in stats_queries). Building these six reads with the ORM
-# cost more than running them; the ``"t [datetime]"`` alias makes SQLite's driver parse the
-# timestamp column as Django's own reads do (PostgreSQL just takes it as a column name).
-_LEARNER_ROWS = """
-SELECT 'answer' AS kind, an.attempt_id AS a, an.question_id AS b, an.points AS c,
-       an.answered_at AS "t [datetime]"
-  FROM {answer} an JOIN {attempt} at ON at.id = an.attempt_id
- WHERE at.user_id = %(user)s
-UNION ALL
-SELECT 'finished', at.id, at.quiz_id,
-       (SELECT COUNT(*) FROM {slot} s WHERE s.attempt_id = at.id), at.finished_at
-  FROM {attempt} at
- WHERE at.user_id = %(user)s AND at.state = 'finished' AND at.is_review = %(no)s
-       AND at.retry_of_id IS NULL
-UNION ALL
-SELECT 'open', at.id, at.quiz_id,
-       CASE WHEN at.is_review THEN 1 WHEN at.retry_of_id IS NOT NULL THEN 2 ELSE 0 END,
-       at.started_at
-  FROM {attempt} at
- WHERE at.user_id = %(user)s AND at.state = 'in_progress'
-UNION ALL
-SELECT 'read', lr.lesson_id, NULL, NULL, NULL FROM {read} lr WHERE lr.user_id = %(user)s
-UNION ALL
-SELECT 'tick', t.action_id, NULL, NULL, t.ticked_at FROM {tick} t WHERE t.user_id = %(user)s
-UNION ALL
-SELECT 'due', COUNT(*), NULL, NULL, NULL
-  FROM {review} r JOIN {question} q ON q.id = r.question_id
- WHERE r.user_id = %(user)s AND r.due_at <= %(now)s AND q.is_published = %(yes)s
-"""
+# --- The learner's own rows: one small query each, whatever their number ------------------
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    attempt_id: int
+    question_id: int
+    points: float
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class AttemptFact:
+    """A finished primary attempt (not a retry, not a review) and how many questions it had."""
+
+    pk: int
+    quiz_id: int
+    slot_total: int
+    finished_at: datetime
 
 
 @dataclass(frozen=True)
@@ -240,48 +229,86 @@ class OpenAttempt:
         return reverse("quizzes:attempt", args=[self.pk])
 
 
-def _learner_rows(user, now: datetime) -> list[tuple]:
-    tables = {
-        name: model._meta.db_table
-        for name, model in (
-            ("answer", Answer), ("attempt", Attempt), ("slot", Slot), ("read", LessonRead),
-            ("tick", ActionTick), ("review", ReviewItem), ("question", Question),
-        )
-    }  # fmt: skip
-    params = {
-        "user": user.pk,
-        "no": False,
-        "yes": True,
-        "now": connection.ops.adapt_datetimefield_value(now),
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_LEARNER_ROWS.format(**tables), params)
-        rows = cursor.fetchall()
+@dataclass(frozen=True)
+class TickRow:
+    action_id: int
+    ticked_at: datetime
+
+
+def answers(user) -> list[AnswerRow]:
+    """Every answer the learner gave, in any attempt (reviews and retries too): mastery counts
+    them all, each makes its day a streak day, and a finished attempt's add up to its score."""
+    rows = Answer.objects.filter(attempt__user=user).values_list(
+        "attempt_id", "question_id", "points", "answered_at"
+    )
+    return [AnswerRow(*row) for row in rows]
+
+
+def finished_attempts(user) -> list[AttemptFact]:
+    """The learner's finished primary attempts, oldest first."""
+    # Not with_score(): its points subquery tripled this query's time, and the points are summed
+    # from ``answers()`` instead, which the dashboard reads anyway.
+    attempts = (
+        Attempt.objects.primary()
+        .filter(user=user, state=Attempt.State.FINISHED)
+        .annotate(slot_total=Count("slots"))
+        .order_by("finished_at", "pk")
+        .values_list("pk", "quiz_id", "slot_total", "finished_at")
+    )
+    return [AttemptFact(*row) for row in attempts]
+
+
+def open_attempts(user, *, limit: int = 10) -> list[OpenAttempt]:
+    """The learner's attempts in progress, newest first: quizzes, reviews and retries."""
+    attempts = (
+        Attempt.objects.filter(user=user, state=Attempt.State.IN_PROGRESS)
+        .order_by("-started_at", "-pk")
+        .values_list("pk", "quiz__title", "is_review", "retry_of_id", "started_at")[:limit]
+    )
     return [
-        (kind, a, b, c, t if t is None or timezone.is_aware(t) else t.replace(tzinfo=UTC))
-        for kind, a, b, c, t in rows
+        OpenAttempt(pk, title, _kind(is_review, retry_of_id), started_at)
+        for pk, title, is_review, retry_of_id, started_at in attempts
     ]
+
+
+def _kind(is_review: bool, retry_of_id: int | None) -> str:
+    if is_review:
+        return "review"
+    return "quiz" if retry_of_id is None else "retry"
+
+
+def reads(user) -> set[int]:
+    """Ids of the lessons the learner opened."""
+    return set(LessonRead.objects.filter(user=user).values_list("lesson_id", flat=True))
+
+
+def ticks(user) -> list[TickRow]:
+    """The checklist actions the learner ticked, and when."""
+    rows = ActionTick.objects.filter(user=user).values_list("action_id", "ticked_at")
+    return [TickRow(*row) for row in rows]
+
+
+def review_items_due(user, *, now: datetime) -> int:
+    """How many of the learner's review questions are due (published questions only)."""
+    return ReviewItem.objects.filter(user=user).due(now).count()
 
 
 def dashboard_for(user, *, now: datetime) -> Dashboard:
     zone = learner_zone(user)
     board = Dashboard(time_zone=str(zone))
     content = catalog()
-    rows = defaultdict(list)
-    for kind, *values in _learner_rows(user, now):
-        rows[kind].append(values)
     days = set()  # days with an answer or a tick, in the learner's time zone
 
     facts_by_topic: dict[int, list[AnswerFact]] = defaultdict(list)
     facts_by_lesson: dict[int, list[AnswerFact]] = defaultdict(list)
     points_by_attempt: dict[int, float] = defaultdict(float)
-    for attempt_id, question_id, points, answered_at in rows["answer"]:
-        points_by_attempt[attempt_id] += points
-        days.add(answered_at.astimezone(zone).date())
-        lesson_id = content.question_lesson.get(question_id)
+    for answer in answers(user):
+        points_by_attempt[answer.attempt_id] += answer.points
+        days.add(answer.answered_at.astimezone(zone).date())
+        lesson_id = content.question_lesson.get(answer.question_id)
         if lesson_id is None:
             continue  # a question or quiz taken off line no longer counts towards mastery
-        fact = AnswerFact(question_id, points, answered_at)
+        fact = AnswerFact(answer.question_id, answer.points, answer.answered_at)
         facts_by_lesson[lesson_id].append(fact)
         for topic_id in content.lesson_topics.get(lesson_id, ()):
             facts_by_topic[topic_id].append(fact)
@@ -294,30 +321,30 @@ def dashboard_for(user, *, now: datetime) -> Dashboard:
     ]
 
     # Scores are summed from the answers read above, as Attempt.with_score() sums them in SQL.
-    attempts = sorted(rows["finished"], key=lambda row: (row[3], row[0]))
+    attempts = finished_attempts(user)
     scores: dict[int, QuizScores] = {}
     passed_lessons = set()
     chart = []
-    for attempt_id, quiz_id, slot_total, finished_at in attempts:
-        quiz = content.quizzes[quiz_id]
-        percent = score_percent(points_by_attempt[attempt_id], int(slot_total))
-        entry = scores.setdefault(quiz_id, QuizScores(quiz.title, quiz.lesson_title))
+    for attempt in attempts:
+        quiz = content.quizzes[attempt.quiz_id]
+        percent = score_percent(points_by_attempt[attempt.pk], attempt.slot_total)
+        entry = scores.setdefault(attempt.quiz_id, QuizScores(quiz.title, quiz.lesson_title))
         entry.attempts += 1
         entry.best = max(entry.best, percent)
         entry.latest = percent
         if percent >= quiz.pass_mark:
             entry.passed = True
             passed_lessons.add(quiz.lesson_id)
-        chart.append((finished_at, percent, quiz.title))
+        chart.append((attempt.finished_at, percent, quiz.title))
     board.quizzes = list(scores.values())
     board.chart = _chart(chart[-CHART_POINTS:], zone)
 
-    read = {lesson_id for lesson_id, *_ in rows["read"]}
-    ticks: dict[int, int] = defaultdict(int)
-    for action_id, _, _, ticked_at in rows["tick"]:
-        ticks[content.action_lesson.get(action_id)] += 1
-        days.add(ticked_at.astimezone(zone).date())
-    attempted_lessons = {content.quizzes[quiz_id].lesson_id for _, quiz_id, *_ in attempts}
+    read = reads(user)
+    ticks_by_lesson: dict[int, int] = defaultdict(int)
+    for tick in ticks(user):
+        ticks_by_lesson[content.action_lesson.get(tick.action_id)] += 1
+        days.add(tick.ticked_at.astimezone(zone).date())
+    attempted_lessons = {content.quizzes[a.quiz_id].lesson_id for a in attempts}
     for lesson in content.lessons:
         status = "not-started"
         if lesson.pk in read or lesson.pk in attempted_lessons or lesson.pk in facts_by_lesson:
@@ -329,19 +356,13 @@ def dashboard_for(user, *, now: datetime) -> Dashboard:
         )
         if mastery.level == Level.MASTERED:
             status = "mastered"
-        done = ticks.get(lesson.pk, 0)
+        done = ticks_by_lesson.get(lesson.pk, 0)
         board.lessons.append(LessonProgress(lesson, status, done, lesson.action_total))
         board.actions_done += done
         board.action_total += lesson.action_total
 
-    board.review_due = int(rows["due"][0][0]) if rows["due"] else 0
-    kinds = {0: "quiz", 1: "review", 2: "retry"}
-    board.in_progress = [
-        OpenAttempt(pk, content.quizzes[quiz_id].title, kinds[int(kind)], started_at)
-        for pk, quiz_id, kind, started_at in sorted(
-            rows["open"], key=lambda row: row[3], reverse=True
-        )[:10]
-    ]
+    board.review_due = review_items_due(user, now=now)
+    board.in_progress = open_attempts(user)
     board.streak = current_streak(days, today=now.astimezone(zone).date())
     return board
 

@@ -1,7 +1,7 @@
 """Mastery level of a topic, from a learner's answers to that topic's questions.
 
-Plain values in, a level out; no ORM, and ``now`` is passed in. The rule, worked through with
-examples in docs/mastery.md:
+Plain values in, a level out; no ORM, and ``now`` is passed in. The rule (every boundary is
+pinned with examples in tests/progress/test_mastery.py):
 
 - Only the learner's **latest** answer to each question counts: improving replaces old mistakes.
 - ``coverage`` = questions answered at least once / published questions in the topic.
@@ -13,10 +13,12 @@ examples in docs/mastery.md:
 | attempted | at least one answer, but not yet familiar |
 | familiar | coverage >= 50% and accuracy >= 60% |
 | proficient | coverage >= 80% and accuracy >= 80% |
-| mastered | coverage = 100%, accuracy >= 90%, and the latest answers were given on a later day
-  than the learner's first answer in the topic (the knowledge held beyond one sitting) |
+| mastered | coverage = 100%, accuracy >= 90%, and the most recent answer was given on a later
+  calendar day (in the answers' own time zone, UTC as stored) than the learner's first answer in
+  the topic (the knowledge held beyond one sitting) |
 
-Boundaries are inclusive, and each level requires all of its conditions.
+Boundaries are inclusive, and each level requires all of its conditions. Answers dated after
+``now`` are ignored.
 """
 
 from collections.abc import Iterable

@@ -14,10 +14,10 @@ from tests.factories import ActionItemFactory, LessonFactory, TopicFactory, User
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD_QUERIES = 5
-"""Session and user, then the dashboard's own three: time zone, content version, and one
-statement for the learner's answers, finished and open attempts, lesson reads, ticks and review
-count."""
+DASHBOARD_QUERIES = 10
+"""Session and user, then the dashboard's own eight: time zone, content version, and one query
+each for the learner's answers, finished attempts (scored), lesson reads, ticks, review count and
+open attempts."""
 CATALOG_QUERIES = 6
 """The first view in a content version builds the shared catalog: topics, lessons, lesson topics,
 published questions, actions, quizzes."""
@@ -226,9 +226,9 @@ def test_in_progress_and_abandoned_attempts_are_not_scored(client, learner, quiz
 # --- A fixed number of queries -----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("attempts", "extra_lessons"), [(1, 0), (200, 6)])
+@pytest.mark.parametrize(("attempts", "extra_lessons", "open_reviews"), [(1, 0, 0), (200, 6, 12)])
 def test_dashboard_runs_a_fixed_number_of_queries(
-    client, learner, quizzes, django_assert_num_queries, attempts, extra_lessons
+    client, learner, quizzes, django_assert_num_queries, attempts, extra_lessons, open_reviews
 ):
     rubio, reset = quizzes["rubio-security-collaboration"], quizzes["us-mexico-reset"]
     start = timezone.now() - dt.timedelta(days=attempts)
@@ -238,13 +238,23 @@ def test_dashboard_runs_a_fixed_number_of_queries(
     topic = TopicFactory()
     for _ in range(extra_lessons):
         lesson = LessonFactory(topics=[topic])
-        ActionItemFactory(lesson=lesson)
+        action = ActionItemFactory(lesson=lesson)
+        ActionTick.objects.create(user=learner, action=action, ticked_at=start)
         LessonRead.objects.create(user=learner, lesson=lesson, read_at=start)
     for action in rubio.lesson.actions.all()[:3]:
         ActionTick.objects.create(user=learner, action=action, ticked_at=start)
     ReviewItem.objects.create(
         user=learner, question=rubio.questions.first(), box=1, due_at=start, updated_at=start
     )
+    for n in range(open_reviews):  # more than the resume list shows
+        Attempt.objects.create(
+            user=learner,
+            quiz=rubio,
+            mode=rubio.mode,
+            seed=1,
+            is_review=True,
+            started_at=start + dt.timedelta(hours=n),
+        )
 
     with django_assert_num_queries(DASHBOARD_QUERIES + CATALOG_QUERIES):
         first = client.get("/dashboard/")
@@ -257,10 +267,12 @@ def test_dashboard_runs_a_fixed_number_of_queries(
     assert without_tokens(first) == without_tokens(response)
 
     assert response.status_code == 200
-    assert Attempt.objects.filter(user=learner).count() == attempts
+    assert Attempt.objects.filter(user=learner).count() == attempts + open_reviews
     html = response.content.decode()
     assert html.count("<circle") == min(attempts, 20)
     assert "Review 1 due question</button>" in html
+    assert html.count("review session</li>") == min(open_reviews, 10)
+    assert f"{3 + extra_lessons} of {16 + extra_lessons}</span>" in html
 
 
 def test_dashboard_links_to_the_attempts_in_progress(client):
