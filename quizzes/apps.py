@@ -10,6 +10,10 @@ class QuizzesConfig(AppConfig):
     verbose_name = "Quizzes"
 
     def ready(self):
+        # Defining the question types needs the models, so only now (it registers them in
+        # quizzes.registry, where gift and validation look them up).
+        import quizzes.question_types  # noqa: F401, PLC0415
+
         # Quizzes and their questions are content learners read: a change redraws the version.
         contentcache.watch(
             "quizzes.Quiz",

@@ -56,6 +56,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from quizzes.registry import question_type
+
 QUESTION_TYPES = ("single", "multiple", "true_false", "short", "numeric", "matching")
 PROMPT_FORMATS = ("markdown", "html", "plain")
 BLANK = "_____"
@@ -494,9 +496,6 @@ def write(questions: Iterable[GiftQuestion]) -> str:
 
 
 def _check_writable(question: GiftQuestion) -> None:
-    # The registry builds on this module's writers, so it is looked up when writing.
-    from quizzes.question_types import question_type
-
     if question.type not in QUESTION_TYPES:
         raise ValueError(f"unknown question type {question.type!r}")
     if question.prompt_format not in PROMPT_FORMATS:
@@ -560,8 +559,6 @@ def _with_feedback_text(text: str, feedback: str) -> str:
 
 
 def _write_question(question: GiftQuestion) -> str:
-    from quizzes.question_types import question_type
-
     head = f"::{_escape(question.title)}::" if question.title else ""
     head += f"[{question.prompt_format}]{_escape(question.prompt)}"
     explanation = f"####{_escape(question.explanation)}" if question.explanation else ""

@@ -23,6 +23,7 @@ from django import forms
 
 from quizzes import gift, grading, validation
 from quizzes.models import Question
+from quizzes.registry import TYPES, question_type, register  # noqa: F401 — TYPES, question_type: the API
 
 if TYPE_CHECKING:
     from quizzes.forms import AnswerForm
@@ -344,14 +345,5 @@ class Matching(QuestionType):
         return gift.write_matching(question, head, explanation)
 
 
-_ENTRIES = (SingleChoice(), MultipleChoice(), TrueFalse(), ShortAnswer(), Numeric(), Matching())
-TYPES: dict[str, QuestionType] = {entry.type: entry for entry in _ENTRIES}
-"""Every question type's entry, keyed by its ``Question.Type`` value."""
-
-
-def question_type(kind: str) -> QuestionType:
-    """The entry for the type ``kind``; ValueError for a type the engine does not know."""
-    try:
-        return TYPES[kind]
-    except KeyError:
-        raise ValueError(f"unknown question type {kind!r}") from None
+for entry in (SingleChoice(), MultipleChoice(), TrueFalse(), ShortAnswer(), Numeric(), Matching()):
+    register(entry)

@@ -8,6 +8,7 @@ says how to fix it. A question with problems is not saved as published.
 from dataclasses import dataclass
 
 from quizzes.gift import GiftQuestion
+from quizzes.registry import TYPES
 
 WEIGHT_TOLERANCE = 1e-4
 
@@ -26,9 +27,6 @@ def validate_question(question: GiftQuestion) -> list[Problem]:
     problems = []
     if not question.prompt.strip():
         problems.append(Problem("prompt", "Write the question the learner will see."))
-    # The registry builds on the rules below, so it is looked up when validating.
-    from quizzes.question_types import TYPES
-
     entry = TYPES.get(question.type)
     if entry is None:
         return [*problems, Problem("type", f"Unknown question type {question.type!r}.")]

@@ -24,6 +24,7 @@ from civics.lib.numbers import parse_small_number
 from civics.progress.dashboard import dashboard_for
 from civics.progress.models import ActionTick, LessonRead
 from civics.progress.services import SESSION_TICKS, set_session_tick, set_tick
+from quizzes.learners import learner_token
 from quizzes.models import Attempt, Quiz
 
 
@@ -150,8 +151,6 @@ def _facts_of(lesson: Lesson) -> LessonPage:
 
 
 def _lesson_context(request, page: LessonPage, *, rows, **extra) -> dict:
-    from quizzes.learners import learner_token
-
     in_progress = None
     token = learner_token(request)
     if page.quiz is not None and (token or request.user.is_authenticated):
