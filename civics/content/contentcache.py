@@ -100,11 +100,6 @@ def cached_many(prefix: str, ids, build_many, *, version: int) -> dict:
     return found
 
 
-def forget_memo() -> None:
-    """Nothing to forget: there is no per-process copy any more. Kept only while
-    tests/quizzes/test_queries.py still calls it; remove it with that call."""
-
-
 def watch(*labels: str) -> None:
     """Draw a new content version whenever a row of these models ("app.Model") is saved or
     deleted, or one of their many-to-many sets changes."""

@@ -10,7 +10,6 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from civics.content import contentcache
 from quizzes import services
 from quizzes.forms import AnswerForm
 from quizzes.models import Answer, MatchResponse, Question, Slot
@@ -127,7 +126,6 @@ def test_result_page_runs_a_fixed_number_of_queries(client, nearly_done, django_
     client.post(f"/attempts/{attempt.pk}/finish/")
 
     cache.clear()
-    contentcache.forget_memo()
     with django_assert_num_queries(RESULT_PAGE + RESULT_PREPARED):
         first = client.get(f"/attempts/{attempt.pk}/result/")
     with django_assert_num_queries(RESULT_PAGE):
