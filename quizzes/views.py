@@ -10,8 +10,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -191,21 +189,18 @@ def _navigate(request, attempt, slots, position, going):
     return _redirect(request, reverse("quizzes:summary", args=[attempt.pk]))
 
 
-def _nav(stem: str, slots, answered, current: int) -> str:
-    """The exam's list of questions, built here: a template loop cost 1.5 ms for 35 items. Only
-    the URL stem needs escaping; the rest is numbers and fixed words."""
-    stem = escape(stem)
-    items = []
-    for s in slots:
-        done = s.question_id in answered
-        current_mark = ' aria-current="step"' if s.position == current else ""
-        state = "is-answered" if done else ""
-        label = "answered" if done else "not answered"
-        items.append(
-            f'<li><a href="{stem}{s.position}/"{current_mark} class="{state}">{s.position}'
-            f'<span class="visually-hidden"> ({label})</span></a></li>'
-        )
-    return mark_safe("".join(items))
+def _nav(stem: str, slots, answered, current: int) -> list[dict]:
+    """The exam's list of questions as plain values for the ``question-nav`` partial: dicts,
+    the quickest items for the template to look up in a loop over every question."""
+    return [
+        {
+            "position": s.position,
+            "url": f"{stem}{s.position}/",
+            "answered": s.question_id in answered,
+            "current": s.position == current,
+        }
+        for s in slots
+    ]
 
 
 class SlotRow(NamedTuple):

@@ -83,6 +83,31 @@ def test_question_page_runs_a_fixed_number_of_queries(
     assert page.status_code == fragment.status_code == 200
 
 
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_exam_question_list_shows_every_question_in_a_fixed_number_of_queries(
+    client, count, django_assert_num_queries
+):
+    quiz = QuizFactory(exam=True)
+    for _ in range(count):
+        single_question(quiz)
+    attempt = start(client, quiz)
+    client.post(question_url(attempt, 1), {**answer_data(attempt, 1), "go": "next"})
+    client.get(question_url(attempt, 2))  # prepares the question
+
+    with django_assert_num_queries(QUESTION_PAGE):
+        html = client.get(question_url(attempt, 2), headers=HTMX).content.decode()
+
+    nav = re.search(r'<nav class="question-nav" aria-label="Questions">.*?</nav>', html, re.S)
+    items = re.findall(r"<li><a ([^>]*)>(\d+)<span [^>]*> \(([a-z ]+)\)</span></a></li>", nav[0])
+    stem = question_url(attempt, 1).removesuffix("1/")
+    assert items[:3] == [
+        (f'href="{stem}1/" class="is-answered"', "1", "answered"),
+        (f'href="{stem}2/" aria-current="step"', "2", "not answered"),
+        (f'href="{stem}3/"', "3", "not answered"),
+    ]
+    assert len(items) == count
+
+
 def test_answer_submission_runs_a_fixed_number_of_queries(
     client, nearly_done, django_assert_num_queries
 ):
