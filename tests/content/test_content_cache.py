@@ -272,6 +272,52 @@ def test_the_token_on_a_first_visit_page_is_accepted(lesson):
     assert "1 of 1 done" in after
 
 
+def test_every_tick_form_gets_one_token_of_its_own_tied_by_the_form_attribute(lesson):
+    ActionItemFactory(lesson=lesson, text="Attend the next hearing.")
+    html = page(Client(), lesson)
+
+    forms = re.findall(r'<form class="action__tick" id="(tick-form-\d+)"', html)
+    tied = re.findall(r'name="csrfmiddlewaretoken" value="[^"]+" form="(tick-form-\d+)"', html)
+    assert len(forms) == 2 and sorted(tied) == sorted(forms)
+    for item in re.findall(r'<li class="action.*?</li>', html, flags=re.S):
+        assert "csrfmiddlewaretoken" not in item  # the items are shared; the tokens are not
+
+
+def test_an_untouched_checklist_is_rendered_once_per_content_version(client, lesson, monkeypatch):
+    page(Client(), lesson)  # prepares the page and the untouched checklist
+    rendered = []
+    monkeypatch.setattr(
+        views, "_lesson_context", _spy(views._lesson_context, rendered), raising=True
+    )
+    second = Client().get(lesson.get_absolute_url())
+    names = [t.name for t in second.templates]
+    assert "civics/_action_item.html" not in names  # taken from the cached fragment
+    assert rendered == [True]
+
+    ticker = Client()
+    page(ticker, lesson)
+    token = tokens_in(page(ticker, lesson))[-1]
+    action = lesson.actions.get()
+    ticker.post(action_url(lesson, action), {"done": "1", "csrfmiddlewaretoken": token})
+    touched = ticker.get(lesson.get_absolute_url())
+    assert "civics/_action_item.html" in [t.name for t in touched.templates]
+    assert "Mark as not done" in touched.content.decode()
+    assert "Mark as not done" not in Client().get(lesson.get_absolute_url()).content.decode()
+
+
+def _spy(function, seen):
+    def spy(*args, **kwargs):
+        context = function(*args, **kwargs)
+        seen.append(context["checklist_untouched"])
+        return context
+
+    return spy
+
+
+def action_url(lesson, action) -> str:
+    return f"{lesson.get_absolute_url()}actions/{action.pk}/tick/"
+
+
 def test_a_content_change_reaches_first_and_returning_visitors_at_once(client, lesson):
     returning = Client()
     returning.post(
