@@ -67,3 +67,20 @@ def test_unknown_page_shows_the_sites_own_404(seeded, page, axe):
 
 def _no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
+def test_a_first_visitor_ticks_an_action_with_and_without_javascript(seeded, browser, javascript):
+    # The tick forms' CSRF tokens sit outside the (shared) checklist, tied by form="…".
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(seeded.url + "/lessons/rubio-security-collaboration/")
+    first = page.locator("#what-you-can-do li").first
+    first.get_by_label("Note (optional)").fill("Called on Monday")
+    first.get_by_role("button", name="Mark as done").click()
+
+    expect(page.locator("#what-you-can-do li").first).to_contain_text("Called on Monday")
+    expect(page.locator("#checklist-progress")).to_contain_text("1 of 8 done")
+    page.reload()
+    expect(page.locator("#what-you-can-do li").first).to_contain_text("Done")
+    context.close()
