@@ -4,8 +4,8 @@ The rules live in plain modules (``mastery``, ``streaks``, ``quizzes.scoring``);
 only loads the rows and hands plain values to those rules. What every learner shares (topics,
 lessons, which question belongs where) is a ``Catalog`` built once per content version, so the
 learner's own reads are short lists of ids, points and times: one query per selector below
-(``answers``, ``finished_attempts``, ``open_attempts``, ``reads``, ``ticks``,
-``review_items_due``), the same number whatever the number of attempts, answers or lessons.
+(``answers``, ``attempts``, ``reads``, ``ticks``, ``review_items_due``), the same number
+whatever the number of attempts, answers or lessons.
 """
 
 from collections import defaultdict
@@ -25,7 +25,7 @@ from civics.content.models import ActionItem, Lesson, Topic
 from civics.progress.mastery import AnswerFact, Level, topic_mastery
 from civics.progress.models import ActionTick, LearnerProfile, LessonRead
 from civics.progress.streaks import current_streak
-from quizzes.models import Answer, Attempt, Question, Quiz, ReviewItem
+from quizzes.models import PRIMARY, Answer, Attempt, Question, Quiz, ReviewItem
 from quizzes.scoring import score_percent
 
 CHART_POINTS = 20
@@ -244,31 +244,31 @@ def answers(user) -> list[AnswerRow]:
     return [AnswerRow(*row) for row in rows]
 
 
-def finished_attempts(user) -> list[AttemptFact]:
-    """The learner's finished primary attempts, oldest first."""
+def attempts(user, *, open_limit: int = 10) -> tuple[list[AttemptFact], list[OpenAttempt]]:
+    """The learner's finished primary attempts, oldest first, and up to ``open_limit`` attempts
+    in progress (quizzes, reviews and retries), newest first: one query for both."""
     # Not with_score(): its points subquery tripled this query's time, and the points are summed
     # from ``answers()`` instead, which the dashboard reads anyway.
-    attempts = (
-        Attempt.objects.primary()
-        .filter(user=user, state=Attempt.State.FINISHED)
+    rows = (
+        Attempt.objects.filter(user=user)
+        .filter(
+            Q(PRIMARY, state=Attempt.State.FINISHED) | Q(state=Attempt.State.IN_PROGRESS)
+        )
         .annotate(slot_total=Count("slots"))
-        .order_by("finished_at", "pk")
-        .values_list("pk", "quiz_id", "slot_total", "finished_at")
-    )
-    return [AttemptFact(*row) for row in attempts]
-
-
-def open_attempts(user, *, limit: int = 10) -> list[OpenAttempt]:
-    """The learner's attempts in progress, newest first: quizzes, reviews and retries."""
-    attempts = (
-        Attempt.objects.filter(user=user, state=Attempt.State.IN_PROGRESS)
-        .order_by("-started_at", "-pk")
-        .values_list("pk", "quiz__title", "is_review", "retry_of_id", "started_at")[:limit]
-    )
-    return [
-        OpenAttempt(pk, title, _kind(is_review, retry_of_id), started_at)
-        for pk, title, is_review, retry_of_id, started_at in attempts
-    ]
+        .values_list(
+            "pk", "quiz_id", "quiz__title", "state", "is_review", "retry_of_id", "slot_total",
+            "started_at", "finished_at",
+        )
+    )  # fmt: skip
+    finished, open_ = [], []
+    for pk, quiz_id, title, state, is_review, retry_of_id, slots, started, ended in rows:
+        if state == Attempt.State.FINISHED:
+            finished.append(AttemptFact(pk, quiz_id, slots, ended))
+        else:
+            open_.append(OpenAttempt(pk, title, _kind(is_review, retry_of_id), started))
+    finished.sort(key=lambda a: (a.finished_at, a.pk))
+    open_.sort(key=lambda a: (a.started_at, a.pk), reverse=True)
+    return finished, open_[:open_limit]
 
 
 def _kind(is_review: bool, retry_of_id: int | None) -> str:
@@ -321,11 +321,11 @@ def dashboard_for(user, *, now: datetime) -> Dashboard:
     ]
 
     # Scores are summed from the answers read above, as Attempt.with_score() sums them in SQL.
-    attempts = finished_attempts(user)
+    finished, in_progress = attempts(user)
     scores: dict[int, QuizScores] = {}
     passed_lessons = set()
     chart = []
-    for attempt in attempts:
+    for attempt in finished:
         quiz = content.quizzes[attempt.quiz_id]
         percent = score_percent(points_by_attempt[attempt.pk], attempt.slot_total)
         entry = scores.setdefault(attempt.quiz_id, QuizScores(quiz.title, quiz.lesson_title))
@@ -344,7 +344,7 @@ def dashboard_for(user, *, now: datetime) -> Dashboard:
     for tick in ticks(user):
         ticks_by_lesson[content.action_lesson.get(tick.action_id)] += 1
         days.add(tick.ticked_at.astimezone(zone).date())
-    attempted_lessons = {content.quizzes[a.quiz_id].lesson_id for a in attempts}
+    attempted_lessons = {content.quizzes[a.quiz_id].lesson_id for a in finished}
     for lesson in content.lessons:
         status = "not-started"
         if lesson.pk in read or lesson.pk in attempted_lessons or lesson.pk in facts_by_lesson:
@@ -362,7 +362,7 @@ def dashboard_for(user, *, now: datetime) -> Dashboard:
         board.action_total += lesson.action_total
 
     board.review_due = review_items_due(user, now=now)
-    board.in_progress = open_attempts(user)
+    board.in_progress = in_progress
     board.streak = current_streak(days, today=now.astimezone(zone).date())
     return board
 

@@ -14,10 +14,10 @@ from tests.factories import ActionItemFactory, LessonFactory, TopicFactory, User
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD_QUERIES = 10
-"""Session and user, then the dashboard's own eight: time zone, content version, and one query
-each for the learner's answers, finished attempts (scored), lesson reads, ticks, review count and
-open attempts."""
+DASHBOARD_QUERIES = 9
+"""Session and user, then the dashboard's own seven: time zone, content version, and one query
+each for the learner's answers, attempts (finished and open), lesson reads, ticks and review
+count."""
 CATALOG_QUERIES = 6
 """The first view in a content version builds the shared catalog: topics, lessons, lesson topics,
 published questions, actions, quizzes."""
