@@ -1,0 +1,47 @@
+"""A form error is shown inside the page, with the page intact, whether DEBUG is on or off: the
+site's 400s are form errors swapped in place, so the layout must not load django-htmx's debug
+handler (with DEBUG on it replaces the whole document with any 400 response)."""
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from .test_quiz import RUBIO_LESSON, start_quiz
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def seeded(live_server):
+    call_command("load_seeds", verbosity=0)
+    return live_server
+
+
+def page_is_whole(page) -> None:
+    expect(page.locator(".site-header")).to_be_visible()
+    expect(page.locator("link[rel=stylesheet]")).to_have_count(1)
+    expect(page.locator(".site-footer")).to_be_visible()
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["debug-off", "debug-on"])
+def test_an_empty_answer_is_refused_in_place(seeded, page, settings, debug):
+    settings.DEBUG = debug
+    start_quiz(page, seeded.url)
+    page.get_by_role("button", name="Check answer").click()
+
+    expect(page.locator(".field-error")).to_be_visible()
+    page_is_whole(page)
+    expect(page.get_by_role("button", name="Check answer")).to_be_visible()
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["debug-off", "debug-on"])
+def test_a_too_long_checklist_note_is_refused_in_place(seeded, page, settings, debug):
+    settings.DEBUG = debug
+    page.goto(seeded.url + RUBIO_LESSON)
+    first = page.locator("#what-you-can-do li").first
+    first.locator("input[name=note]").evaluate("note => { note.value = 'x'.repeat(281); }")
+    first.get_by_role("button", name="Mark as done").click()
+
+    expect(page.locator("#what-you-can-do .field-error")).to_be_visible()
+    page_is_whole(page)
+    expect(page.locator("#what-you-can-do li")).to_have_count(8)
