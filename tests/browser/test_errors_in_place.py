@@ -45,3 +45,23 @@ def test_a_too_long_checklist_note_is_refused_in_place(seeded, page, settings, d
     expect(page.locator("#what-you-can-do .field-error")).to_be_visible()
     page_is_whole(page)
     expect(page.locator("#what-you-can-do li")).to_have_count(8)
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["debug-off", "debug-on"])
+def test_sign_up_and_log_in_errors_are_shown_on_their_forms(seeded, page, settings, debug):
+    settings.DEBUG = debug
+    page.goto(seeded.url + "/account/signup/")
+    page.get_by_label("Username").fill("newcomer")
+    page.locator("input[name=password1]").fill("a long enough passphrase")
+    page.locator("input[name=password2]").fill("a different passphrase")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator(".field-error").first).to_be_visible()
+    page_is_whole(page)
+    expect(page.get_by_label("Username")).to_have_value("newcomer")
+
+    page.goto(seeded.url + "/account/login/")
+    page.get_by_label("Username").fill("nobody")
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator(".notice--error")).to_be_visible()
+    page_is_whole(page)
