@@ -329,7 +329,7 @@ def test_five_wrong_passwords_lock_the_username_out_even_with_the_right_password
     assert response.status_code == 429
     html = response.content.decode()
     assert "Too many failed log-in attempts" in html
-    assert "paused for 0:15:00" in html
+    assert "paused for 15 minutes." in html  # in words, not "0:15:00"
     assert signed_in_user_id(client) is None
 
 
