@@ -56,7 +56,7 @@ def adopt_anonymous_progress(*, user, token: str, session_ticks: dict, now) -> d
         valid = {
             a.pk: a
             for a in ActionItem.objects.filter(
-                pk__in=[parse_small_number(k) for k in session_ticks if parse_small_number(k)]
+                pk__in=[pk for pk in map(parse_small_number, session_ticks) if pk is not None]
             )
         }
         for key, data in session_ticks.items():
