@@ -5,8 +5,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.http import Http404
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from quizzes.models import Attempt, Question
 from quizzes.question_types import question_type
@@ -24,8 +23,9 @@ class AnswerForm(forms.Form):
 
     @property
     def option_rows(self) -> list["OptionRow"]:
-        """The radio buttons or checkboxes as the page writes them: what Django's widget
-        rendering would give, without its per-option templates (most of the page's time)."""
+        """The radio buttons or checkboxes as ``quizzes/answer/_options.html`` writes them as
+        cards: the values Django's widget rendering would use, without its per-option
+        templates (most of the page's time)."""
         field = self.option_field
         if field is None:
             return []
@@ -42,28 +42,10 @@ class AnswerForm(forms.Form):
                 label=label,
                 checked=str(choice_value) in chosen,
                 required=kind == "radio",
+                letter=chr(ord("A") + index) if index < 26 else "",
             )
             for index, (choice_value, label) in enumerate(field.field.choices)
         ]
-
-    @property
-    def options_html(self) -> str:
-        """The option rows as HTML, built here: a template loop over them was a fifth of the
-        question page's time."""
-        return format_html_join(
-            "",
-            '<div class="choice"><input type="{}" name="{}" value="{}" id="{}"{}{}>'
-            '<label for="{}">{}</label></div>',
-            (
-                (
-                    o.type, o.name, o.value, o.id,
-                    mark_safe(" required") if o.required else "",
-                    mark_safe(" checked") if o.checked else "",
-                    o.id, o.label,
-                )
-                for o in self.option_rows
-            ),
-        )  # fmt: skip
 
     @property
     def option_field(self):
@@ -79,7 +61,7 @@ class AnswerForm(forms.Form):
             # The hidden token is not the learner's input: say what to do instead.
             del self.errors["seq"]
             raise forms.ValidationError(
-                "This page is out of date or incomplete. Reload the question and answer again."
+                _("This page is out of date or incomplete. Reload the question and answer again.")
             )
         if "choice" in self.fields and self.data:
             # A choice id that is not one of this question's options is not bad input from a
@@ -103,6 +85,7 @@ class OptionRow:
     label: str
     checked: bool
     required: bool
+    letter: str  # "A", "B", … shown on the card (decoration: the label is the option's text)
 
 
 def initial_for(question: Question, answer) -> dict:

@@ -386,6 +386,8 @@ class Slot(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="slots")
     position = models.PositiveSmallIntegerField()
     sequence = models.PositiveIntegerField(default=0)
+    # The learner's "flag for review" mark in an exam: a note to self, never part of the score.
+    flagged = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["position"]

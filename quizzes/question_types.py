@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from quizzes import gift, grading, validation
 from quizzes.models import Question
@@ -34,16 +36,48 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class OptionMark:
+    """One option of a choice or true/false question as the feedback marks it in place."""
+
+    text: str
+    chosen: bool
+    correct: bool
+
+
+@dataclass(frozen=True)
 class ReviewText:
-    """How an answer reads in the review: what the learner gave, the right answer, feedback."""
+    """How an answer reads in the review: what the learner gave, the one canonical right
+    answer (``also_accepted``: a few other forms a typed answer may take, never every variant
+    or a weight), the feedback, and for choice types every option marked chosen or correct."""
 
     yours: tuple[str, ...] = ()
     right: tuple[str, ...] = ()
     feedback: tuple[str, ...] = ()
+    also_accepted: tuple[str, ...] = ()
+    options: tuple[OptionMark, ...] = ()
 
 
-_pick_one = {"required": "Choose an answer before submitting."}
-_pick_some = {"required": "Tick at least one answer before submitting."}
+ALSO_ACCEPTED_SHOWN = 3
+"""At most this many other accepted forms of a typed answer are shown beside the canonical one."""
+
+
+def _distinct_forms(canonical: str, others) -> tuple[str, ...]:
+    """``others`` that differ from ``canonical`` and from each other by more than case, spaces
+    and punctuation ("(202) 224-3121" and "2022243121" are one form), at most a few."""
+
+    def key(text: str) -> str:
+        return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+    seen, kept = {key(canonical)}, []
+    for text in others:
+        if key(text) not in seen:
+            seen.add(key(text))
+            kept.append(text)
+    return tuple(kept[:ALSO_ACCEPTED_SHOWN])
+
+
+_pick_one = {"required": gettext_lazy("Choose an answer before submitting.")}
+_pick_some = {"required": gettext_lazy("Tick at least one answer before submitting.")}
 
 
 class QuestionType:
@@ -52,6 +86,9 @@ class QuestionType:
     type: str
     # The answer's related rows this type stores (prefetched to show it, replaced on change).
     answer_relations: tuple[str, ...] = ()
+    # The partial that writes this type's answer fields on the question page.
+    answer_template: str = ""
+    numeric_input: bool = False  # a typed answer that is a number (the phone's number pad)
 
     # Answering ----------------------------------------------------------------------------
 
@@ -103,6 +140,7 @@ class _Choices(QuestionType):
     """Single choice and multiple response: the learner picks among the stored choices."""
 
     answer_relations = ("choices",)
+    answer_template = "quizzes/answer/_options.html"
 
     def add_fields(self, form, attempt, question):
         form.options = attempt.choice_order(question, list(question.choices.all()))
@@ -113,16 +151,16 @@ class _Choices(QuestionType):
 
     def review(self, question, answer):
         chosen = {c.pk for c in answer.choices.all()} if answer else set()
-        yours, right, feedback = [], [], []
+        yours, right, feedback, options = [], [], [], []
         for choice in question.choices.all():
             if choice.pk in chosen:
                 yours.append(choice.text)
                 if choice.feedback:
                     feedback.append(choice.feedback)
-            if choice.fraction > 0:
-                weight = "" if choice.fraction >= 1 else f" ({choice.fraction:.0%})"
-                right.append(choice.text + weight)
-        return ReviewText(tuple(yours), tuple(right), tuple(feedback))
+            if choice.fraction > 0:  # every choice that earns credit, never its weight
+                right.append(choice.text)
+            options.append(OptionMark(choice.text, choice.pk in chosen, choice.fraction > 0))
+        return ReviewText(tuple(yours), tuple(right), tuple(feedback), options=tuple(options))
 
     def given_text(self, answer):
         return [c.text for c in answer.choices.all()]
@@ -186,13 +224,14 @@ class MultipleChoice(_Choices):
 
 class TrueFalse(QuestionType):
     type = Question.Type.TRUE_FALSE
+    answer_template = "quizzes/answer/_options.html"
 
     def grade(self, question, given):
         return grading.grade_true_false(bool(question.truth), given.truth)
 
     def add_fields(self, form, attempt, question):
         form.fields["truth"] = forms.ChoiceField(
-            choices=[("true", "True"), ("false", "False")],
+            choices=[("true", gettext_lazy("True")), ("false", gettext_lazy("False"))],
             widget=forms.RadioSelect,
             error_messages=_pick_one,
         )
@@ -205,12 +244,17 @@ class TrueFalse(QuestionType):
 
     def review(self, question, answer):
         yours, feedback = (), ()
-        if answer is not None and answer.truth is not None:
-            yours = ("True" if answer.truth else "False",)
-            wrong = answer.truth != question.truth
+        given = None if answer is None else answer.truth
+        if given is not None:
+            yours = (_truth_label(given),)
+            wrong = given != question.truth
             text = question.feedback_wrong if wrong else question.feedback_right
             feedback = (text,) if text else ()
-        return ReviewText(yours, ("True" if question.truth else "False",), feedback)
+        options = tuple(
+            OptionMark(_truth_label(value), given is value, bool(question.truth) is value)
+            for value in (True, False)
+        )
+        return ReviewText(yours, (_truth_label(bool(question.truth)),), feedback, options=options)
 
     def given_text(self, answer):
         return [] if answer.truth is None else ["True" if answer.truth else "False"]
@@ -225,14 +269,20 @@ class TrueFalse(QuestionType):
         return gift.write_true_false(question, head, explanation)
 
 
+def _truth_label(value: bool) -> str:
+    return _("True") if value else _("False")
+
+
 class _Typed(QuestionType):
     """Short answer and numeric: the learner types the answer."""
+
+    answer_template = "quizzes/answer/_text.html"
 
     def add_fields(self, form, attempt, question):
         form.fields["text"] = forms.CharField(
             max_length=200,
             strip=True,
-            error_messages={"required": "Type your answer before submitting."},
+            error_messages={"required": gettext_lazy("Type your answer before submitting.")},
         )
 
     def given(self, form, data):
@@ -255,9 +305,14 @@ class ShortAnswer(_Typed):
         return grading.grade_short(accepted, given.text)
 
     def review(self, question, answer):
-        accepted = [a for a in question.accepted_answers.all() if a.fraction >= 1]
-        right = tuple(a.text for a in accepted or question.accepted_answers.all())
-        return ReviewText((answer.text,) if answer is not None else (), right)
+        full = [a.text for a in question.accepted_answers.all() if a.fraction >= 1]
+        accepted = full or [a.text for a in question.accepted_answers.all()]
+        yours = (answer.text,) if answer is not None else ()
+        if not accepted:
+            return ReviewText(yours)
+        return ReviewText(
+            yours, (accepted[0],), also_accepted=_distinct_forms(accepted[0], accepted[1:])
+        )
 
     def validate(self, question):
         return validation.validate_short(question)
@@ -271,6 +326,7 @@ class ShortAnswer(_Typed):
 
 class Numeric(_Typed):
     type = Question.Type.NUMERIC
+    numeric_input = True
 
     def grade(self, question, given):
         answers = [
@@ -282,8 +338,11 @@ class Numeric(_Typed):
         return grading.grade_numeric(answers, given.text)
 
     def review(self, question, answer):
-        right = tuple(str(n) for n in question.numeric_answers.all() if n.fraction >= 1)
-        return ReviewText((answer.text,) if answer is not None else (), right)
+        full = [str(n) for n in question.numeric_answers.all() if n.fraction >= 1]
+        yours = (answer.text,) if answer is not None else ()
+        if not full:
+            return ReviewText(yours)
+        return ReviewText(yours, (full[0],), also_accepted=_distinct_forms(full[0], full[1:]))
 
     def validate(self, question):
         return validation.validate_numeric(question)
@@ -298,6 +357,7 @@ class Numeric(_Typed):
 class Matching(QuestionType):
     type = Question.Type.MATCHING
     answer_relations = ("matches",)
+    answer_template = "quizzes/answer/_matching.html"
 
     def grade(self, question, given):
         pairs = [grading.MatchPair(p.pk, p.left, p.right) for p in question.pairs.all()]
@@ -313,8 +373,10 @@ class Matching(QuestionType):
             name = f"match-{pair.pk}"
             form.fields[name] = forms.ChoiceField(
                 label=pair.left,
-                choices=[("", "Choose…")] + [(r, r) for r in rights],
-                error_messages={"required": f"Choose a match for “{pair.left}”."},
+                choices=[("", _("Choose…"))] + [(r, r) for r in rights],
+                error_messages={
+                    "required": _("Choose a match for “%(item)s”.") % {"item": pair.left}
+                },
             )
             form.match_fields.append((pair, name))
 

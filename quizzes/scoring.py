@@ -6,11 +6,14 @@ unanswered question counts as 0. These functions only read objects already loade
 questions with their keys, answers with their choices): they run no queries.
 """
 
+import math
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.utils.translation import gettext as _
+
 from quizzes.models import Question
-from quizzes.question_types import question_type
+from quizzes.question_types import OptionMark, question_type
 
 
 @dataclass
@@ -23,6 +26,13 @@ class ReviewRow:
     yours: list[str] = field(default_factory=list)
     right: list[str] = field(default_factory=list)
     feedback: list[str] = field(default_factory=list)
+    also_accepted: tuple[str, ...] = ()
+    options: tuple[OptionMark, ...] = ()
+
+    @property
+    def is_missed(self) -> bool:
+        """Not fully right: a wrong, partly right or unanswered question."""
+        return self.status != "correct"
 
     @property
     def passage_url(self) -> str:
@@ -36,10 +46,10 @@ class ReviewRow:
     @property
     def status_label(self) -> str:
         return {
-            "correct": "Correct",
-            "partial": "Partly correct",
-            "wrong": "Incorrect",
-            "unanswered": "Not answered",
+            "correct": _("Correct"),
+            "partial": _("Partly correct"),
+            "wrong": _("Incorrect"),
+            "unanswered": _("Not answered"),
         }[self.status]
 
 
@@ -51,10 +61,17 @@ class Score:
     pass_mark: int
     answered: int
     duration: timedelta | None
+    correct: int = 0  # questions answered fully right
 
     @property
     def points_label(self) -> str:
         return f"{self.points:g}"
+
+    @property
+    def whole_percent(self) -> int:
+        """The score as a whole number, rounded down so that it never shows a pass mark that
+        was not reached (69.6% reads "69%" when the pass mark is 70%)."""
+        return math.floor(self.percent)
 
     @property
     def passed(self) -> bool:
@@ -68,10 +85,10 @@ class Score:
         minutes, seconds = divmod(seconds, 60)
         hours, minutes = divmod(minutes, 60)
         if hours:
-            return f"{hours} h {minutes} min"
+            return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
         if minutes:
-            return f"{minutes} min {seconds} s"
-        return f"{seconds} s"
+            return _("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": seconds}
+        return _("%(seconds)d s") % {"seconds": seconds}
 
 
 def score_percent(points: float, max_points: int) -> float:
@@ -89,7 +106,46 @@ def summarize(attempt, rows: list[ReviewRow]) -> Score:
         pass_mark=attempt.quiz.pass_mark,
         answered=sum(row.answer is not None for row in rows),
         duration=duration,
+        correct=sum(row.status == "correct" for row in rows),
     )
+
+
+@dataclass(frozen=True)
+class Part:
+    """The questions of one part of the lesson (or of one lesson, in an attempt that spans
+    several) and how many of them were answered fully right."""
+
+    label: str
+    url: str
+    correct: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return math.floor(100 * self.correct / self.total) if self.total else 0
+
+
+def by_part(rows: list[ReviewRow]) -> list[Part]:
+    """The result's breakdown: by lesson section, or by lesson when the questions come from
+    several lessons (a review or a practice set); questions without a section are one part."""
+    lessons = {row.question.quiz.lesson_id for row in rows}
+    groups: dict[object, list[ReviewRow]] = {}
+    for row in rows:
+        section = row.question.section
+        key = row.question.quiz.lesson_id if len(lessons) > 1 else section and section.pk
+        groups.setdefault(key, []).append(row)
+    parts = []
+    for group in groups.values():
+        question = group[0].question
+        if len(lessons) > 1:
+            label, url = question.quiz.lesson.title, question.quiz.lesson.get_absolute_url()
+        elif question.section is not None:
+            label, url = question.section.heading, question.section.get_absolute_url()
+        else:
+            label, url = _("Other questions"), ""
+        correct = sum(row.status == "correct" for row in group)
+        parts.append(Part(label, url, correct, len(group)))
+    return parts
 
 
 def _status(answer) -> str:
@@ -100,8 +156,9 @@ def _status(answer) -> str:
     return "partial" if answer.points > 0 else "wrong"
 
 
-def review_rows(items) -> list[ReviewRow]:
-    """Rows for the review: ``items`` are (slot, question, answer or None)."""
+def review_rows(items, *, attempt=None) -> list[ReviewRow]:
+    """Rows for the review: ``items`` are (slot, question, answer or None). With ``attempt``,
+    a choice question's options are marked in the order that attempt showed them."""
     rows = []
     for slot, question, answer in items:
         row = ReviewRow(
@@ -112,6 +169,10 @@ def review_rows(items) -> list[ReviewRow]:
             status=_status(answer),
         )
         _fill(row, question, answer)
+        if attempt is not None and row.options:
+            # The marks are in the stored order of the choices, as the form's options are
+            # before ``choice_order`` shuffles them: the same shuffle puts them as shown.
+            row.options = tuple(attempt.choice_order(question, list(row.options)))
         rows.append(row)
     return rows
 
@@ -121,3 +182,5 @@ def _fill(row: ReviewRow, question: Question, answer) -> None:
     row.yours.extend(text.yours)
     row.right.extend(text.right)
     row.feedback.extend(text.feedback)
+    row.also_accepted = text.also_accepted
+    row.options = text.options

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -21,7 +22,7 @@ from quizzes.learners import learner_token
 from quizzes.models import Answer, Attempt, Question, Quiz, Slot
 from quizzes.prepared import question_with_keys, questions_with_keys, quiz_with_lesson
 from quizzes.question_types import question_type
-from quizzes.scoring import review_rows, summarize
+from quizzes.scoring import by_part, review_rows, summarize
 
 
 def _attempt_for(request, pk: int) -> Attempt:
@@ -100,7 +101,7 @@ def question(request, pk, position):
     if attempt.is_overdue(now):
         services.finish_attempt(attempt=attempt, now=now)
         messages.warning(
-            request, "Time is up. Your attempt was finished with the answers you gave."
+            request, _("Time is up. Your attempt was finished with the answers you gave.")
         )
         return _redirect(request, reverse("quizzes:result", args=[attempt.pk]))
 
@@ -125,7 +126,13 @@ def question(request, pk, position):
     if request.method == "POST":
         form = AnswerForm(request.POST, attempt=attempt, question=question)
         going = request.POST.get("go", "")
+        # "Flag for review" (exam) keeps the learner on this question; a choice made but not
+        # yet saved is saved with it, and the flag is set only if that answer is accepted.
+        flag = request.POST.get("flag", "") if not attempt.is_practice else ""
+        if flag in ("on", "off"):
+            going = str(position)
         if not attempt.is_practice and going and not _has_answer(request.POST, form):
+            _set_flag(slot, flag)
             return _navigate(request, attempt, slots, position, going)
         if form.is_valid():
             try:
@@ -146,6 +153,7 @@ def question(request, pk, position):
                 answered = _answered_in(_slots(attempt))  # another tab may have answered
             else:
                 if not attempt.is_practice:
+                    _set_flag(slot, flag)
                     return _navigate(request, attempt, slots, position, going or "next")
                 if not request.htmx:
                     return redirect(_question_url(attempt, position))
@@ -165,6 +173,11 @@ def question(request, pk, position):
     if request.htmx and not request.htmx.boosted:
         template += "#question-panel"
     return render(request, template, context, status=status)
+
+
+def _set_flag(slot: Slot, flag: str) -> None:
+    if flag in ("on", "off"):
+        Slot.objects.filter(pk=slot.pk).update(flagged=flag == "on")
 
 
 def _form(attempt, question, slot, answer) -> AnswerForm:
@@ -198,6 +211,7 @@ def _nav(stem: str, slots, answered, current: int) -> list[dict]:
             "url": f"{stem}{s.position}/",
             "answered": s.question_id in answered,
             "current": s.position == current,
+            "flagged": s.flagged,
         }
         for s in slots
     ]
@@ -209,13 +223,14 @@ class SlotRow(NamedTuple):
     question_id: int
     sequence: int
     answered: bool
+    flagged: bool
 
 
 # The attempt's slots in order, each with whether its question has an answer: one statement
 # instead of two ORM reads (building them cost more than running them), and plain rows rather
 # than dozens of model instances. Runs unchanged on SQLite and PostgreSQL.
 _SLOT_ROWS = """
-SELECT s.id, s.position, s.question_id, s.sequence,
+SELECT s.id, s.position, s.question_id, s.sequence, s.flagged,
        EXISTS (SELECT 1 FROM {answer} an
                 WHERE an.attempt_id = s.attempt_id AND an.question_id = s.question_id)
   FROM {slot} s
@@ -228,7 +243,10 @@ def _slots(attempt: Attempt) -> list[SlotRow]:
     sql = _SLOT_ROWS.format(answer=Answer._meta.db_table, slot=Slot._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(sql, [attempt.pk])
-        return [SlotRow(pk, pos, qid, seq, bool(done)) for pk, pos, qid, seq, done in cursor]
+        return [
+            SlotRow(pk, pos, qid, seq, bool(done), bool(flagged))
+            for pk, pos, qid, seq, flagged, done in cursor
+        ]
 
 
 def _answered_in(slots: list[SlotRow]) -> set[int]:
@@ -239,8 +257,8 @@ def _slot_model(attempt: Attempt, row) -> Slot:
     """The one slot a submission writes to, as the model instance the services take."""
     return Slot.from_db(
         "default",
-        ["id", "attempt_id", "question_id", "position", "sequence"],
-        [row.pk, attempt.pk, row.question_id, row.position, row.sequence],
+        ["id", "attempt_id", "question_id", "position", "sequence", "flagged"],
+        [row.pk, attempt.pk, row.question_id, row.position, row.sequence, row.flagged],
     )
 
 
@@ -255,6 +273,9 @@ def _question_context(attempt, slots, slot, question, answer, answered, form, no
     next_slot = next((s for s in slots if s.position > slot.position), None)
     stem = _question_url(attempt, 1).removesuffix("1/")  # one reverse() for every question's URL
     show_feedback = attempt.is_practice and answer is not None
+    seconds_left = (
+        max(0, int((attempt.deadline - now).total_seconds())) if attempt.deadline else None
+    )
     return {
         "attempt": attempt,
         "quiz": attempt.quiz,
@@ -264,17 +285,20 @@ def _question_context(attempt, slots, slot, question, answer, answered, form, no
         "form": form,
         "answer": answer,
         "show_feedback": show_feedback,
-        "review": review_rows([(slot, question, answer)])[0] if show_feedback else None,
+        "review": (
+            review_rows([(slot, question, answer)], attempt=attempt)[0] if show_feedback else None
+        ),
         "total": total,
         "answered_count": len(answered),
+        "flagged_count": sum(s.flagged for s in slots),
         "nav": _nav(stem, slots, answered, slot.position),
         "here_url": f"{stem}{slot.position}/",
         "summary_url": reverse("quizzes:summary", args=[attempt.pk]),
         "next_url": f"{stem}{next_slot.position}/" if next_slot else "",
         "is_last": next_slot is None,
-        "seconds_left": (
-            max(0, int((attempt.deadline - now).total_seconds())) if attempt.deadline else None
-        ),
+        "seconds_left": seconds_left,
+        # Whole minutes, rounded up: "1 minute left" until the clock reaches 0.
+        "minutes_left": None if seconds_left is None else -(-seconds_left // 60),
     }
 
 
@@ -283,14 +307,22 @@ def summary(request, pk):
     attempt = _attempt_for(request, pk)
     if not attempt.is_in_progress:
         return redirect("quizzes:result", attempt.pk)
-    slots = list(attempt.slots.select_related("question"))
-    answered = set(attempt.answers.values_list("question_id", flat=True))
-    rows = [(s, s.question_id in answered) for s in slots]
-    unanswered = [s.position for s, done in rows if not done]
+    slots = _slots(attempt)
+    questions = questions_with_keys(
+        [s.question_id for s in slots], version=contentcache.version_for(request)
+    )
+    rows = [(s, questions[s.question_id]) for s in slots]
     return render(
         request,
         "quizzes/summary.html",
-        {"attempt": attempt, "quiz": attempt.quiz, "rows": rows, "unanswered": unanswered},
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "rows": rows,
+            "unanswered": [s.position for s in slots if not s.answered],
+            "flagged": [s.position for s in slots if s.flagged],
+            "answered_count": sum(s.answered for s in slots),
+        },
     )
 
 
@@ -313,7 +345,10 @@ def result(request, pk):
         [s.question_id for s in slots], version=contentcache.version_for(request)
     )
     answers = {a.question_id: a for a in attempt.answers.prefetch_related("choices", "matches")}
-    rows = review_rows([(s, questions[s.question_id], answers.get(s.question_id)) for s in slots])
+    rows = review_rows(
+        [(s, questions[s.question_id], answers.get(s.question_id)) for s in slots],
+        attempt=attempt,
+    )
     return render(
         request,
         "quizzes/result.html",
@@ -322,7 +357,10 @@ def result(request, pk):
             "quiz": attempt.quiz,
             "lesson": attempt.quiz.lesson,
             "score": summarize(attempt, rows),
-            "rows": rows,
+            "parts": by_part(rows),
+            # The review lists the missed questions first, then the rest, each in quiz order.
+            "missed": [row for row in rows if row.is_missed],
+            "right_rows": [row for row in rows if not row.is_missed],
         },
     )
 

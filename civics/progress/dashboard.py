@@ -4,20 +4,28 @@ The rules live in plain modules (``mastery``, ``streaks``, ``quizzes.scoring``);
 only loads the rows and hands plain values to those rules. What every learner shares (topics,
 lessons, which question belongs where) is a ``Catalog`` built once per content version, so the
 learner's own reads are short lists of ids, points and times: one query per selector below
-(``answers``, ``attempts``, ``reads``, ``ticks``, ``review_items_due``), the same number
+(``learner_facts``, ``answers``, ``attempts``, ``reads``, ``ticks``), the same number
 whatever the number of attempts, answers or lessons.
+
+``next_step`` then picks the one thing to do next, and ``chart`` lays the scores out on dated
+axes; both are plain functions of the values read.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from civics.content import contentcache
 from civics.content.contentcache import current_version
@@ -70,10 +78,10 @@ class LessonProgress:
     @property
     def status_label(self) -> str:
         return {
-            "not-started": "Not started",
-            "read": "Read",
-            "passed": "Quiz passed",
-            "mastered": "Mastered",
+            "not-started": _("Not started"),
+            "read": _("Read"),
+            "passed": _("Quiz passed"),
+            "mastered": _("Mastered"),
         }[self.status]
 
 
@@ -83,6 +91,7 @@ class ChartPoint:
     y: float
     percent: float
     label: str
+    day: date
 
     # Formatted once here: the template's floatformat filter ran 80 times for 20 points.
     @property
@@ -110,18 +119,48 @@ class Dashboard:
     streak: int = 0
     actions_done: int = 0
     action_total: int = 0
+    next_step: "NextStep | None" = None
+    x_ticks: list["AxisTick"] = field(default_factory=list)
+    is_new: bool = False  # nothing answered, read or ticked yet
 
     @property
     def chart_path(self) -> str:
         return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.chart)
 
 
-def learner_zone(user) -> ZoneInfo:
-    names = LearnerProfile.objects.filter(user=user).values_list("time_zone", flat=True)
+@dataclass(frozen=True)
+class LearnerFacts:
+    """The learner's own settings and counters that are one value each."""
+
+    time_zone: ZoneInfo
+    review_due: int
+
+
+def learner_facts(user, *, now: datetime) -> LearnerFacts:
+    """The learner's time zone (the profile's, else the site's) and how many review questions
+    are due: one query, the user row with both as subqueries."""
+    profile = LearnerProfile.objects.filter(user=OuterRef("pk")).values("time_zone")[:1]
+    due = (
+        ReviewItem.objects.filter(user=OuterRef("pk"))
+        .due(now)
+        .order_by()
+        .values("user")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(zone_name=Subquery(profile), due=Coalesce(Subquery(due), 0))
+        .values_list("zone_name", "due")
+        .first()
+    )
+    name, review_due = row if row else (None, 0)
     try:
-        return ZoneInfo(next(iter(names), settings.TIME_ZONE))
+        zone = ZoneInfo(name or settings.TIME_ZONE)
     except (KeyError, ValueError):
-        return ZoneInfo("UTC")
+        zone = ZoneInfo("UTC")
+    return LearnerFacts(zone, review_due)
 
 
 @dataclass
@@ -288,13 +327,9 @@ def ticks(user) -> list[TickRow]:
     return [TickRow(*row) for row in rows]
 
 
-def review_items_due(user, *, now: datetime) -> int:
-    """How many of the learner's review questions are due (published questions only)."""
-    return ReviewItem.objects.filter(user=user).due(now).count()
-
-
 def dashboard_for(user, *, now: datetime) -> Dashboard:
-    zone = learner_zone(user)
+    facts = learner_facts(user, now=now)
+    zone = facts.time_zone
     board = Dashboard(time_zone=str(zone))
     content = catalog()
     days = set()  # days with an answer or a tick, in the learner's time zone
@@ -337,11 +372,12 @@ def dashboard_for(user, *, now: datetime) -> Dashboard:
             passed_lessons.add(quiz.lesson_id)
         chart.append((attempt.finished_at, percent, quiz.title))
     board.quizzes = list(scores.values())
-    board.chart = _chart(chart[-CHART_POINTS:], zone)
+    board.chart, board.x_ticks = _chart(chart[-CHART_POINTS:], zone)
 
     read = reads(user)
     ticks_by_lesson: dict[int, int] = defaultdict(int)
-    for tick in ticks(user):
+    ticked = ticks(user)
+    for tick in ticked:
         ticks_by_lesson[content.action_lesson.get(tick.action_id)] += 1
         days.add(tick.ticked_at.astimezone(zone).date())
     attempted_lessons = {content.quizzes[a.quiz_id].lesson_id for a in finished}
@@ -361,27 +397,133 @@ def dashboard_for(user, *, now: datetime) -> Dashboard:
         board.actions_done += done
         board.action_total += lesson.action_total
 
-    board.review_due = review_items_due(user, now=now)
+    board.review_due = facts.review_due
     board.in_progress = in_progress
     board.streak = current_streak(days, today=now.astimezone(zone).date())
+    board.is_new = not (points_by_attempt or read or ticked or in_progress or finished)
+    board.next_step = next_step(board)
     return board
 
 
-def _chart(attempts, zone) -> list[ChartPoint]:
-    """Points of a 600 x 200 chart: one per finished attempt (when, percent, quiz title), oldest
-    on the left."""
-    if not attempts:
-        return []
-    step = 560 / max(len(attempts) - 1, 1)
-    points = []
-    for index, (finished_at, percent, title) in enumerate(attempts):
-        when = finished_at.astimezone(zone)
-        points.append(
-            ChartPoint(
-                x=20 + index * step if len(attempts) > 1 else 300,
-                y=180 - percent * 1.6,
-                percent=percent,
-                label=f"{when:%b} {when.day}, {title}",
-            )
+# --- What to do next ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The one thing the dashboard suggests doing next."""
+
+    kind: str  # resume | review | read | act | done
+    title: str
+    text: str
+    action: str  # the button's words
+    url: str = ""
+    post: bool = False  # the button submits a form (starting a review) rather than a link
+
+
+def next_step(board: Dashboard) -> NextStep:
+    """In this order: resume the newest open attempt, the due review, the first lesson not read
+    yet (newest first), the first lesson with actions left to do; else all is done."""
+    if board.in_progress:
+        attempt = board.in_progress[0]
+        return NextStep(
+            "resume",
+            _("Pick up where you left off"),
+            _("“%(quiz)s” is waiting for you, with your answers so far.")
+            % {"quiz": attempt.quiz_title},
+            _("Resume"),
+            attempt.url,
         )
-    return points
+    if board.review_due:
+        return NextStep(
+            "review",
+            _("Your review is due"),
+            ngettext(
+                "%(count)d question you missed is back, to lock it in.",
+                "%(count)d questions you missed are back, to lock them in.",
+                board.review_due,
+            )
+            % {"count": board.review_due},
+            _("Start the review"),
+            reverse("quizzes:review"),
+            post=True,
+        )
+    for row in board.lessons:
+        if row.status == "not-started":
+            first = board.is_new
+            return NextStep(
+                "read",
+                _("Start your first lesson") if first else _("Read your next lesson"),
+                row.lesson.title,
+                _("Start reading") if first else _("Read the lesson"),
+                row.lesson.url,
+            )
+    for row in board.lessons:
+        if row.actions_done < row.action_total:
+            return NextStep(
+                "act",
+                _("Take the next civic action"),
+                _("%(done)d of %(total)d done for “%(lesson)s”.")
+                % {"done": row.actions_done, "total": row.action_total, "lesson": row.lesson.title},
+                _("See what you can do"),
+                f"{row.lesson.url}#what-you-can-do",
+            )
+    return NextStep(
+        "done",
+        _("You are all caught up"),
+        _("Every lesson read and every action done. Retake a quiz to keep a topic mastered."),
+        _("Browse the lessons"),
+        reverse("civics:home"),
+    )
+
+
+# --- The score chart ------------------------------------------------------------------------
+
+CHART_WIDTH, CHART_HEIGHT = 640, 240
+PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 52, 596, 16, 200
+X_TICKS = 4
+
+
+@dataclass(frozen=True)
+class AxisTick:
+    x: float
+    label: str
+
+    @property
+    def cx(self) -> str:
+        return f"{self.x:.1f}"
+
+
+def _chart(attempts, zone) -> tuple[list[ChartPoint], list[AxisTick]]:
+    """The points of the score chart (one per finished attempt: when, percent, quiz title) on a
+    time axis in the learner's time zone, and up to four dated ticks under it. A single attempt,
+    or several on one day, sit in the middle."""
+    if not attempts:
+        return [], []
+    times = [finished_at.astimezone(zone) for finished_at, _p, _t in attempts]
+    start, end = times[0], times[-1]
+    span = (end - start).total_seconds()
+    width = PLOT_RIGHT - PLOT_LEFT
+
+    def x_of(when: datetime) -> float:
+        if span <= 0:
+            return PLOT_LEFT + width / 2
+        return PLOT_LEFT + width * (when - start).total_seconds() / span
+
+    points = [
+        ChartPoint(
+            x=x_of(when),
+            y=PLOT_BOTTOM - percent * (PLOT_BOTTOM - PLOT_TOP) / 100,
+            percent=percent,
+            label=f"{date_format(when.date(), 'M j')}, {title}",
+            day=when.date(),
+        )
+        for when, (_f, percent, title) in zip(times, attempts, strict=True)
+    ]
+    ticks, seen = [], set()
+    for index in range(X_TICKS if span > 0 else 1):
+        when = start + (end - start) * (index / (X_TICKS - 1) if span > 0 else 0)
+        day = when.date()
+        if day not in seen:
+            seen.add(day)
+            ticks.append(AxisTick(x_of(when), date_format(day, "M j")))
+    return points, ticks

@@ -14,10 +14,10 @@ from tests.factories import ActionItemFactory, LessonFactory, TopicFactory, User
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD_QUERIES = 9
-"""Session and user, then the dashboard's own seven: time zone, content version, and one query
-each for the learner's answers, attempts (finished and open), lesson reads, ticks and review
-count."""
+DASHBOARD_QUERIES = 8
+"""Session and user, then the dashboard's own six: the content version, the learner's facts
+(time zone and review count), and one query each for the learner's answers, attempts (finished
+and open), lesson reads and ticks."""
 CATALOG_QUERIES = 6
 """The first view in a content version builds the shared catalog: topics, lessons, lesson topics,
 published questions, actions, quizzes."""
@@ -73,8 +73,13 @@ def finished_attempts(user, quiz: Quiz, plan: list[tuple[int, dt.datetime]]) -> 
 
 
 def row(html: str, header: str) -> str:
-    """The table row whose header cell holds ``header``."""
-    match = re.search(rf"<tr><th scope=\"row\">(?:<a [^>]*>)?{re.escape(header)}<.*?</tr>", html)
+    """The list item (a topic's mastery, a quiz's scores, a lesson's status) named ``header``."""
+    match = re.search(
+        rf'<li class="(?:mastery|quiz-score|lesson-row)">\s*<(?:a|span) [^>]*>'
+        rf"{re.escape(header)}</(?:a|span)>.*?</li>",
+        html,
+        re.S,
+    )
     assert match, f"no row for {header!r}"
     return match.group(0)
 
@@ -92,11 +97,14 @@ def test_dashboard_needs_a_login(client):
 def test_a_new_learner_sees_an_empty_dashboard(client, learner, quizzes):
     html = client.get("/dashboard/").content.decode()
 
-    assert "You have not finished a quiz yet." in html
-    assert "Finish a quiz to see your scores here." in html
-    assert "No questions are due for review." in html
-    assert '<span class="stat__value">0</span> <span class="stat__label">days in a row' in html
-    assert '<span class="level level--not-started">Not started</span>' in row(html, "Trade")
+    # A welcome and a first step instead of a wall of zeros.
+    assert "Welcome to CivicPath" in html
+    assert "Start your first lesson" in html
+    assert 'class="stat__value"' not in html
+    assert "How CivicPath works" in html
+    assert "Finish a quiz and your score shows here" in html
+    assert 'class="quiz-score"' not in html
+    assert 'level--not-started">Not started</span>' in row(html, "Trade")
     assert "Not started" in row(html, "Resetting U.S.–Mexico relations")
 
 
@@ -137,8 +145,9 @@ def test_dashboard_shows_the_level_per_topic(client, progress):
     }
     for topic, (slug, label, answered, accuracy) in expected.items():
         cells = row(html, topic)
-        assert f'<span class="level level--{slug}">{label}</span>' in cells, topic
-        assert f"<td>{answered}</td><td>{accuracy}</td>" in cells, topic
+        assert f'level level--{slug}">{label}</span>' in cells, topic
+        assert f'class="mastery-meter mastery-meter--{slug}"' in cells, topic
+        assert f"{answered} questions answered · {accuracy} right" in cells, topic
 
 
 def test_dashboard_shows_each_lessons_status_and_checklist(client, progress):
@@ -161,7 +170,7 @@ def test_dashboard_shows_each_lessons_status_and_checklist(client, progress):
     for title, (status, done) in expected.items():
         cells = row(html, title)
         assert f'<span class="level level--{status}">{labels[status]}</span>' in cells, title
-        assert f'#what-you-can-do">{done} done</a>' in cells, title
+        assert f'#what-you-can-do">{done} actions done</a>' in cells, title
     assert '<span class="stat__value">3 of 16</span>' in html
 
 
@@ -169,11 +178,10 @@ def test_dashboard_shows_attempts_and_best_score_per_quiz(client, progress, quiz
     html = client.get("/dashboard/").content.decode()
 
     rubio = row(html, quizzes["rubio-security-collaboration"].title)
-    assert "<td>2</td><td>100%" in rubio
+    assert "2 attempts · best 100% · latest 100%" in rubio
     assert "Passed</span>" in rubio
-    assert rubio.endswith("<td>100%</td></tr>")  # latest
     reset = row(html, quizzes["us-mexico-reset"].title)
-    assert "<td>1</td><td>76.9%" in reset
+    assert "1 attempt · best 76.9% · latest 76.9%" in reset
     assert "Passed</span>" in reset
 
 
@@ -195,7 +203,10 @@ def test_dashboard_chart_is_an_svg_with_a_title_a_description_and_a_table(client
 def test_dashboard_shows_the_review_count_and_the_streak(client, progress):
     html = client.get("/dashboard/").content.decode()
 
-    assert "Review 2 due questions</button>" in html
+    assert "Your review is due" in html
+    assert "2 questions you missed are back" in html
+    assert 'action="/review/start/"' in html and "Start the review</button>" in html
+    assert "3-day streak" in html
     assert '<span class="stat__value">2</span> <span class="stat__label">questions due' in html
     assert '<span class="stat__value">3</span> <span class="stat__label">days in a row' in html
 
@@ -206,9 +217,10 @@ def test_dashboard_shows_only_the_learners_own_progress(client, progress, quizze
 
     html = client.get("/dashboard/").content.decode()
 
-    assert "You have not finished a quiz yet." in html
-    assert "No questions are due for review." in html
-    assert '<span class="stat__value">0 of 16</span>' in html
+    assert "Welcome to CivicPath" in html
+    assert "Your review is due" not in html
+    assert 'class="quiz-score"' not in html
+    assert "streak" not in html
 
 
 def test_in_progress_and_abandoned_attempts_are_not_scored(client, learner, quizzes):
@@ -220,7 +232,9 @@ def test_in_progress_and_abandoned_attempts_are_not_scored(client, learner, quiz
 
     html = client.get("/dashboard/").content.decode()
 
-    assert "You have not finished a quiz yet." in html
+    assert 'class="quiz-score"' not in html
+    assert "<circle" not in html  # nothing on the chart
+    assert "Pick up where you left off" in html  # the open one is the next step
 
 
 # --- A fixed number of queries -----------------------------------------------------------
@@ -270,7 +284,7 @@ def test_dashboard_runs_a_fixed_number_of_queries(
     assert Attempt.objects.filter(user=learner).count() == attempts + open_reviews
     html = response.content.decode()
     assert html.count("<circle") == min(attempts, 20)
-    assert "Review 1 due question</button>" in html
+    assert '<span class="stat__value">1</span> <span class="stat__label">question due for' in html
     assert html.count("review session</li>") == min(open_reviews, 10)
     assert f"{3 + extra_lessons} of {16 + extra_lessons}</span>" in html
 
@@ -309,7 +323,7 @@ def test_content_changed_after_a_view_shows_on_the_next_one(client, progress, qu
     after = client.get("/dashboard/").content.decode()
     assert "not-started" in row(after, "A lesson published later")
     assert '<span class="stat__value">3 of 15</span>' in after
-    assert "<td>25 of 25</td>" in row(after, "Trade")  # was 26 of 26
+    assert "25 of 25 questions answered" in row(after, "Trade")  # was 26 of 26
 
 
 def test_the_resume_list_names_each_kind_of_open_attempt_newest_first(client, learner, quizzes):
@@ -337,3 +351,77 @@ def test_the_resume_list_names_each_kind_of_open_attempt_newest_first(client, le
         (str(made["quiz"].pk), reset.title, "started Mar 1"),
         (str(made["retry"].pk), rubio.title, "practising what you missed"),
     ]
+
+
+# --- Next step and the chart's axes -------------------------------------------------------
+
+
+def test_the_next_step_goes_resume_then_review_then_read_then_act(client, learner, quizzes):
+    rubio, reset = quizzes["rubio-security-collaboration"], quizzes["us-mexico-reset"]
+    now = timezone.now()
+
+    def step(html):
+        card = re.search(r'<section class="next-step next-step--(\w+)".*?</section>', html, re.S)
+        return card.group(1), card.group(0)
+
+    kind, card = step(client.get("/dashboard/").content.decode())
+    assert kind == "read" and "Start your first lesson" in card  # a new account
+
+    for lesson in Lesson.objects.all():
+        LessonRead.objects.create(user=learner, lesson=lesson, read_at=now)
+    kind, card = step(client.get("/dashboard/").content.decode())
+    assert kind == "act" and "0 of 8 done for" in card and "#what-you-can-do" in card
+
+    ReviewItem.objects.create(
+        user=learner, question=reset.questions.first(), box=1, due_at=now, updated_at=now
+    )
+    kind, card = step(client.get("/dashboard/").content.decode())
+    assert kind == "review" and "1 question you missed is back" in card
+
+    attempt = Attempt.objects.create(
+        user=learner, quiz=rubio, mode=rubio.mode, seed=1, started_at=now
+    )
+    kind, card = step(client.get("/dashboard/").content.decode())
+    assert kind == "resume" and f'href="/attempts/{attempt.pk}/"' in card
+    assert rubio.title in card
+
+    attempt.delete()
+    ReviewItem.objects.all().delete()
+    for lesson in Lesson.objects.all():
+        for action in lesson.actions.all():
+            ActionTick.objects.create(user=learner, action=action, ticked_at=now)
+    kind, card = step(client.get("/dashboard/").content.decode())
+    assert kind == "done" and "You are all caught up" in card
+
+
+def test_the_chart_has_dated_axes_and_a_legend(client, learner, quizzes):
+    rubio = quizzes["rubio-security-collaboration"]
+    days = [dt.datetime(2026, 11, d, 15, 0, tzinfo=dt.UTC) for d in (2, 9, 23)]
+    finished_attempts(learner, rubio, [(7, days[0]), (10, days[1]), (14, days[2])])
+
+    html = client.get("/dashboard/").content.decode()
+
+    svg = re.search(r"<svg[^>]*>.*?</svg>", html, re.S).group(0)
+    for percent in ("100%", "75%", "50%", "25%", "0%"):
+        assert f'text-anchor="end">{percent}</text>' in svg
+    dates = re.findall(r'<text class="chart__label" x="[\d.]+" y="224"[^>]*>([^<]+)</text>', svg)
+    assert dates[0] == "Nov 2" and dates[-1] == "Nov 23"
+    assert len(dates) == 4  # evenly spaced in time, each a distinct day
+    # The dots sit by date: the gap from the 2nd to the 23rd is twice the one from the 2nd to 9th.
+    xs = [float(x) for x in re.findall(r'<circle class="chart__dot" cx="([\d.]+)"', svg)]
+    assert round((xs[2] - xs[1]) / (xs[1] - xs[0]), 1) == 2.0
+    assert "A finished quiz (your score)" in html and "Your scores in order" in html
+
+
+def test_a_single_attempt_sits_mid_chart_with_its_date(client, learner, quizzes):
+    rubio = quizzes["rubio-security-collaboration"]
+    finished_attempts(learner, rubio, [(7, dt.datetime(2026, 11, 2, 15, 0, tzinfo=dt.UTC))])
+
+    html = client.get("/dashboard/").content.decode()
+
+    svg = re.search(r"<svg[^>]*>.*?</svg>", html, re.S).group(0)
+    assert svg.count("<circle") == 1
+    assert '<circle class="chart__dot" cx="324.0"' in svg  # the middle of the plot
+    assert ">Nov 2</text>" in svg
+    assert "<polyline" not in svg
+    assert "Your last finished attempt: 50%." in svg

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import QueryDict
+from django.template.loader import render_to_string
 
 from quizzes import services
 from quizzes.forms import AnswerForm
@@ -73,7 +74,7 @@ def test_text_questions_have_no_option_rows():
     assert AnswerForm(attempt=attempt, question=question).option_rows == []
 
 
-def test_options_html_writes_each_row_escaped():
+def test_the_options_partial_writes_each_row_as_an_escaped_card():
     quiz = QuizFactory(shuffle_choices=False)
     question = single_question(quiz)
     first = question.choices.order_by("order").first()
@@ -82,12 +83,18 @@ def test_options_html_writes_each_row_escaped():
     attempt = services.start_attempt(quiz=quiz, user=AnonymousUser(), token="t", now=T0)
     question = Question.objects.with_keys().get(pk=question.pk)
     form = AnswerForm(initial={"choice": first.public_id}, attempt=attempt, question=question)
+    slot = attempt.slots.get(question=question)
 
-    html = str(form.options_html)
+    html = render_to_string(
+        form.kind.answer_template, {"form": form, "question": question, "slot": slot}
+    )
 
-    assert html.count('<div class="choice">') == 4
+    assert html.count('<label class="option-card"') == 4
     assert (
-        f'<input type="radio" name="choice" value="{first.public_id}" id="id_choice_0" required '
-        'checked><label for="id_choice_0">&lt;b&gt;&quot;Tariffs&quot; &amp; taxes&lt;/b&gt;'
-        "</label>"
+        f'<label class="option-card" for="id_choice_0"><input type="radio" name="choice" '
+        f'value="{first.public_id}" id="id_choice_0" required checked>'
+        '<span class="option-card__letter" aria-hidden="true">A</span>'
+        '<span class="option-card__text">&lt;b&gt;&quot;Tariffs&quot; &amp; taxes&lt;/b&gt;'
+        "</span></label>"
     ) in html
+    assert html.count(" checked") == 1

@@ -81,7 +81,7 @@ def test_signed_in_learner_owns_the_attempt_through_the_account_not_a_token(clie
     assert "learner_token" not in client.session
 
 
-def test_question_page_shows_its_position_and_a_labelled_progress_bar(client):
+def test_question_page_shows_its_position_and_a_progress_bar_of_answers(client):
     attempt = start(client, quiz_with_every_type())
 
     response = client.get(question_url(attempt, 1))
@@ -89,8 +89,16 @@ def test_question_page_shows_its_position_and_a_labelled_progress_bar(client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "<html" in html
-    assert '<label for="quiz-progress">Question 1 of 6</label>' in html
-    assert '<progress id="quiz-progress" max="6" value="1">' in html
+    assert "<strong>Question 1 of 6</strong>" in html
+    assert "0 of 6 answered" in html
+    # The bar counts answers, not the position: empty before the first answer.
+    assert 'max="6" value="0" aria-label="Questions answered"' in html
+
+    client.post(question_url(attempt, 1), answer_data(attempt, 1))
+    html = client.get(question_url(attempt, 2)).content.decode()
+    assert "<strong>Question 2 of 6</strong>" in html
+    assert 'max="6" value="1" aria-label="Questions answered"' in html
+    assert "1 of 6 answered" in html
 
 
 def test_htmx_request_for_a_question_gets_only_the_panel(client):
@@ -179,19 +187,25 @@ def test_last_question_offers_results_and_finishing_shows_score_verdict_time_and
     assert response.status_code == 302
     assert response["Location"] == f"/attempts/{attempt.pk}/result/"
     page = client.get(response["Location"]).content.decode()
-    assert "Your result: 58.3%" in page
+    # A whole number (58.3% rounded down, never up past a pass mark), and the count right.
+    assert 'aria-label="Score: 58%"' in page
+    assert ">58%</text>" in page
     assert "Not passed yet" in page
-    assert "the pass mark is 70%" in page
-    # floatformat:"-2" writes 3.5 as "3.50"; either reads fine.
-    assert "<li>3.5 of 6 points</li>" in page
-    assert "6 of 6 questions answered" in page
+    assert "3 of 6 correct" in page
+    assert "Pass mark 70%" in page
+    assert "3.5 of 6 points with partial credit" in page
+    assert "answered</li>" not in page  # every question was answered: no need to say so
     assert "Time taken: 4 min 5 s" in page
     assert page.count('class="review review--') == 6
     assert page.count("Your answer") == 6
     assert "Partly correct (0.5 of 1 point)" in page
-    # The three questions not fully right show the right answer.
-    assert page.count("Correct answer") == 3
+    # The missed questions come first (2, 3 and 6), then the right ones (1, 4, 5).
+    order = [int(n) for n in re.findall(r'class="review__title">Question (\d+)<', page)]
+    assert order == [2, 3, 6, 1, 4, 5]
+    assert "3 to look at again" in page and "3 right" in page
+    # Each question not fully right shows the right answer, once, without weights.
     assert "Right B" in page and "True" in page and "Canada → Ottawa" in page
+    assert "%)" not in page
     lesson = attempt.quiz.lesson
     for slot in attempt.slots.select_related("question__section"):
         question = slot.question
@@ -199,7 +213,9 @@ def test_last_question_offers_results_and_finishing_shows_score_verdict_time_and
         anchor = question.section.anchor
         assert f'<a href="/lessons/{lesson.slug}/#{anchor}">Read the passage' in page
     assert "Retake the quiz" in page
-    assert "Practise what I missed" in page
+    assert "Practise the 3 you missed" in page
+    # The first action on the page is practising what was missed.
+    assert page.index("Practise the 3 you missed") < page.index("Retake the quiz")
 
 
 def test_all_right_passes_with_100_percent_and_offers_nothing_to_practise(client):
@@ -210,10 +226,12 @@ def test_all_right_passes_with_100_percent_and_offers_nothing_to_practise(client
 
     page = client.get(f"/attempts/{attempt.pk}/result/").content.decode()
 
-    assert "Your result: 100%" in page
-    assert "<strong>Passed</strong>" in page
+    assert 'aria-label="Score: 100%"' in page
+    assert "Passed" in page and "Not passed yet" not in page
+    assert "6 of 6 correct" in page
     assert "Correct answer" not in page
-    assert "Practise what I missed" not in page
+    assert "you missed" not in page
+    assert "to look at again" not in page
 
 
 def test_retake_starts_a_new_attempt_after_a_finished_one(client):

@@ -99,14 +99,14 @@ def test_the_dashboard_offers_the_review_once_the_question_is_due(client, learne
     before = client.get("/dashboard/").content.decode()
 
     assert '<span class="stat__value">0</span> <span class="stat__label">questions due' in before
-    assert "Review 1 due question" not in before
-    assert "No questions are due for review." in before
+    assert 'action="/review/start/"' not in before
 
     ReviewItem.objects.update(due_at=timezone.now() - dt.timedelta(minutes=1))
     after = client.get("/dashboard/").content.decode()
 
     assert '<span class="stat__value">1</span> <span class="stat__label">question due' in after
-    assert "Review 1 due question</button>" in after
+    # The open quiz is the next step; the due review is offered beside its count.
+    assert "Review now</button>" in after
     assert '<form method="post" action="/review/start/"' in after
 
 
@@ -121,7 +121,8 @@ def test_the_dashboard_counts_only_due_questions_of_published_quizzes(client, le
 
     html = client.get("/dashboard/").content.decode()
 
-    assert "Review 1 due question</button>" in html
+    assert "1 question you missed is back" in html
+    assert "Start the review</button>" in html
 
 
 # --- The review session ------------------------------------------------------------------
@@ -201,8 +202,8 @@ def test_a_finished_review_is_not_listed_among_the_quiz_attempts(client, learner
 
     html = client.get("/dashboard/").content.decode()
 
-    assert "You have not finished a quiz yet." in html
-    assert "Review 1 due question</button>" in html  # the other quiz's question is still due
+    assert 'class="quiz-score"' not in html  # a review is not a quiz attempt
+    assert "1 question you missed is back" in html  # the other quiz's question is still due
 
 
 def test_nothing_due_refuses_to_start_a_review(client, learner, rubio):

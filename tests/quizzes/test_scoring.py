@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from quizzes.models import NumericAnswer
-from quizzes.scoring import Score, review_rows, score_percent, summarize
+from quizzes.scoring import Score, by_part, review_rows, score_percent, summarize
 
 T0 = dt.datetime(2025, 9, 10, 12, 0, tzinfo=dt.UTC)
 
@@ -86,6 +86,7 @@ def test_score_is_the_share_of_points_over_every_question_in_the_attempt():
         pass_mark=70,
         answered=3,
         duration=dt.timedelta(minutes=3),
+        correct=2,
     )
     assert not score.passed
 
@@ -105,7 +106,13 @@ def test_partial_points_add_up_and_round_to_one_decimal():
     assert score.points == 2.5
     assert score.percent == 83.3
     assert rows[0].yours == ["A"]
-    assert rows[0].right == ["A (50%)", "B (50%)"]
+    # Every choice that earns credit, never its GIFT weight.
+    assert rows[0].right == ["A", "B"]
+    assert [(o.text, o.chosen, o.correct) for o in rows[0].options] == [
+        ("A", True, True),
+        ("B", False, True),
+        ("C", False, False),
+    ]
 
 
 def test_an_unanswered_question_counts_0_and_is_shown_as_not_answered():
@@ -217,7 +224,9 @@ def test_numeric_review_shows_value_with_tolerance_and_range():
     (row,) = review_rows([(slot(1), q, answer(1, text="2,050"))])
 
     assert row.yours == ["2,050"]
-    assert row.right == ["2000 ± 100", "120–140"]
+    # One canonical right answer; the other full-credit form is "also accepted".
+    assert row.right == ["2000 ± 100"]
+    assert row.also_accepted == ("120–140",)
 
 
 def test_matching_review_lists_your_matches_and_the_right_ones():
@@ -245,3 +254,60 @@ def test_review_row_links_to_the_passage_when_the_question_has_a_section():
 
     assert with_section.passage_url == "/lessons/reset/#migration"
     assert without.passage_url == ""
+
+
+def test_short_answer_review_shows_one_canonical_answer_and_few_distinct_others():
+    accepted = Related(
+        [
+            SimpleNamespace(text=text, fraction=fraction)
+            for text, fraction in [
+                ("202-224-3121", 1),
+                ("2022243121", 1),
+                ("(202) 224-3121", 1),
+                ("202 224 3121", 1),
+                ("Capitol switchboard", 1),
+                ("the switchboard", 1),
+                ("congress", 1),
+                ("the Capitol", 1),
+                ("senate", 1),
+                ("near miss", 0.5),
+            ]
+        ]
+    )
+    q = question("short", accepted_answers=accepted)
+
+    (row,) = review_rows([(slot(1), q, answer(0, text="911"))])
+
+    assert row.right == ["202-224-3121"]
+    # Forms that differ only by spaces and punctuation are one; at most three others.
+    assert row.also_accepted == ("Capitol switchboard", "the switchboard", "congress")
+
+
+def test_result_breakdown_groups_questions_by_lesson_section():
+    lesson = SimpleNamespace(title="L", get_absolute_url=lambda: "/lessons/l/")
+    quiz = SimpleNamespace(lesson_id=1, lesson=lesson)
+    one = SimpleNamespace(pk=1, heading="Tariffs", get_absolute_url=lambda: "/l/#tariffs")
+    two = SimpleNamespace(pk=2, heading="Border", get_absolute_url=lambda: "/l/#border")
+    rows = []
+    for position, (section, points) in enumerate(
+        [(one, 1), (one, 0), (two, 1), (None, 1)], start=1
+    ):
+        q, a = true_false(points)
+        q.section, q.quiz = section, quiz
+        rows.extend(review_rows([(slot(position), q, a)]))
+
+    parts = by_part(rows)
+
+    assert [(p.label, p.url, p.correct, p.total, p.percent) for p in parts] == [
+        ("Tariffs", "/l/#tariffs", 1, 2, 50),
+        ("Border", "/l/#border", 1, 1, 100),
+        ("Other questions", "", 1, 1, 100),
+    ]
+
+
+@pytest.mark.parametrize(("percent", "shown"), [(69.6, 69), (70.0, 70), (28.6, 28), (100, 100)])
+def test_the_whole_number_score_never_rounds_up_past_a_pass_mark(percent, shown):
+    score = Score(points=0, max_points=1, percent=percent, pass_mark=70, answered=1, duration=None)
+
+    assert score.whole_percent == shown
+    assert score.passed == (shown >= 70)
