@@ -27,11 +27,11 @@ def page_is_whole(page) -> None:
 def test_an_empty_answer_is_refused_in_place(seeded, page, settings, debug):
     settings.DEBUG = debug
     start_quiz(page, seeded.url)
-    page.get_by_role("button", name="Check answer").click()
+    page.get_by_role("button", name="Check", exact=True).click()
 
     expect(page.locator(".field-error")).to_be_visible()
     page_is_whole(page)
-    expect(page.get_by_role("button", name="Check answer")).to_be_visible()
+    expect(page.get_by_role("button", name="Check", exact=True)).to_be_visible()
 
 
 @pytest.mark.parametrize("debug", [False, True], ids=["debug-off", "debug-on"])
