@@ -32,6 +32,7 @@ urlpatterns = [
     ),
     path("email/confirm/<str:token>/", accounts.confirm_email, name="email_confirm"),
     path("", accounts.account, name="account"),
+    path("email/", accounts.change_email, name="account_email"),
     path("export/", accounts.export_data, name="account_export"),
     path("delete/", accounts.delete_account, name="account_delete"),
 ]
