@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm, UserCreationForm
 from django.core import signing
 from django.core.cache import cache
 from django.core.mail import send_mail
@@ -59,6 +59,11 @@ class TimeZoneField(forms.ChoiceField):
         )
 
 
+PASSWORD_HELP = gettext_lazy(
+    "At least 8 characters, not only digits, not a common one. A short phrase works well."
+)
+
+
 class SignUpForm(UserCreationForm):
     """Django's sign-up form, told nothing about other accounts.
 
@@ -92,9 +97,7 @@ class SignUpForm(UserCreationForm):
         if not self.is_bound:  # a fresh form: accounts/time-zone.js may pick the browser's zone
             self.fields["time_zone"].widget.attrs["data-browser-time-zone"] = ""
         self.fields["username"].widget.attrs.update(autocomplete="username", autocapitalize="none")
-        self.fields["password1"].help_text = gettext_lazy(
-            "At least 8 characters, not only digits, not a common one. A short phrase works well."
-        )
+        self.fields["password1"].help_text = PASSWORD_HELP
         self.fields["password2"].label = gettext_lazy("Password again")
         self.fields["password2"].help_text = ""
 
@@ -107,6 +110,24 @@ class SignUpForm(UserCreationForm):
     def username_taken(self) -> bool:
         username = self.cleaned_data["username"]
         return get_user_model().objects.filter(username__iexact=username).exists()
+
+
+class _ShortPasswordHelp:
+    """Django's password forms with the sign-up form's short help instead of its rule list."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = PASSWORD_HELP
+        self.fields["new_password2"].label = gettext_lazy("New password again")
+        self.fields["new_password2"].help_text = ""
+
+
+class NewPasswordForm(_ShortPasswordHelp, SetPasswordForm):
+    """The form behind a password reset link."""
+
+
+class ChangePasswordForm(_ShortPasswordHelp, PasswordChangeForm):
+    """The account page's password change."""
 
 
 class SettingsForm(forms.ModelForm):

@@ -206,3 +206,19 @@ def test_the_email_form_needs_a_login_and_a_post(client):
     assert client.post(EMAIL, {"email": "a@example.org"})["Location"].startswith(LOGIN)
     client.force_login(UserFactory())
     assert client.get(EMAIL).status_code == 405
+
+
+def test_password_change_and_reset_forms_use_the_same_short_help(client, mailoutbox):
+    user = UserFactory(email="known@example.org")
+    client.force_login(user)
+    change = client.get("/account/password/").content.decode()
+    client.logout()
+    client.post("/account/password/reset/", {"email": "known@example.org"})
+    link = re.search(r"https?://[^/]+(/account/password/reset/\S+/\S+/)", mailoutbox[0].body)
+    reset = client.get(client.get(link.group(1))["Location"]).content.decode()
+
+    for html in (change, reset):
+        assert "At least 8 characters, not only digits" in html
+        assert "Your password can’t be too similar" not in html
+        assert "New password again" in html
+        assert 'class="form-card"' in html
