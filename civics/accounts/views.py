@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from civics.accounts.services import adopt_anonymous_progress
+from civics.accounts.templatetags.accounts_tags import duration_in_words
 from civics.lib.csvsafe import csv_safe, csv_text  # noqa: F401 — csv_safe is part of this module's API
 from civics.progress.models import ActionTick, LearnerProfile, LessonRead
 from civics.progress.services import SESSION_TICKS
@@ -277,6 +278,20 @@ def _count_probe(request) -> None:
         cache.set(key, 1, timeout=int(settings.AXES_COOLOFF_TIME.total_seconds()))
 
 
+def _may_mail_an_address(user) -> bool:
+    """Count one more address mail for this account: AXES_FAILURE_LIMIT per cool-off, so the
+    account page cannot be used to flood an inbox."""
+    key = f"address-mail:{user.pk}"
+    timeout = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    cache.add(key, 0, timeout=timeout)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        sent = 1
+    return sent <= settings.AXES_FAILURE_LIMIT
+
+
 # --- Confirming an e-mail address ----------------------------------------------------------
 CONFIRM_SALT = "civicpath.accounts.confirm-email"
 CONFIRM_MAX_AGE = timedelta(days=3)
@@ -384,6 +399,15 @@ def change_email(request):
         context = {"form": SettingsForm(instance=profile), "email_form": email_form,
                    "profile": profile}  # fmt: skip
         return render(request, "registration/account.html", context, status=400)
+    if not _may_mail_an_address(request.user):
+        email_form.add_error(
+            "email",
+            _("You asked for several links in a short time. Try again in %(wait)s.")
+            % {"wait": duration_in_words(settings.AXES_COOLOFF_TIME)},
+        )
+        context = {"form": SettingsForm(instance=profile), "email_form": email_form,
+                   "profile": profile}  # fmt: skip
+        return render(request, "registration/account.html", context, status=429)
     email = email_form.cleaned_data["email"]
     LearnerProfile.objects.filter(pk=profile.pk).update(unconfirmed_email=email)
     _send_address_mail(request, request.user, email)

@@ -222,3 +222,21 @@ def test_password_change_and_reset_forms_use_the_same_short_help(client, mailout
         assert "Your password can’t be too similar" not in html
         assert "New password again" in html
         assert 'class="form-card"' in html
+
+
+def test_links_from_the_account_page_are_rationed_and_the_wait_is_said_in_words(
+    client, mailoutbox, settings
+):
+    client.force_login(UserFactory(email=""))
+    statuses = [
+        client.post(EMAIL, {"email": f"me{n}@example.org"}).status_code
+        for n in range(settings.AXES_FAILURE_LIMIT + 1)
+    ]
+
+    assert statuses == [302] * settings.AXES_FAILURE_LIMIT + [429]
+    assert len(mailoutbox) == settings.AXES_FAILURE_LIMIT
+    refused = client.post(EMAIL, {"email": "again@example.org"})
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    assert "Try again in 15 minutes." in html and 'id="id_email_error"' in html
+    assert len(mailoutbox) == settings.AXES_FAILURE_LIMIT
