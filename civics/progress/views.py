@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from civics.content import contentcache
@@ -213,11 +214,11 @@ def tick_action(request, slug, pk):
     note = request.POST.get("note", "").strip()
     error = ""
     if done not in ("0", "1"):
-        error = "Choose whether the action is done."
+        error = _("Choose whether the action is done.")
     elif len(note) > 280:
-        error = "Keep the note to 280 characters or fewer."
+        error = _("Keep the note to 280 characters or fewer.")
     elif "\x00" in note:
-        error = "The note contains a character that cannot be stored; retype it."
+        error = _("The note contains a character that cannot be stored; retype it.")
     else:
         now = timezone.now()
         if request.user.is_authenticated:
