@@ -89,9 +89,7 @@ class SignUpForm(UserCreationForm):
         model = get_user_model()
         fields = ("username", "email")
         labels = {"username": gettext_lazy("Username")}
-        help_texts = {
-            "username": gettext_lazy("You log in with it; others never see it. No spaces.")
-        }
+        help_texts = {"username": gettext_lazy("The name you log in with. No spaces.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -51,7 +51,7 @@ def test_signup_help_is_short_and_human_not_djangos_defaults(client):
     assert "Required. 150 characters or fewer" not in html
     assert "Your password can’t be too similar" not in html
     assert "Enter the same password as before" not in html
-    assert "You log in with it; others never see it. No spaces." in html
+    assert "The name you log in with. No spaces." in html
     assert "At least 8 characters" in html
 
 
