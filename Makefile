@@ -8,7 +8,7 @@ RUN_ENV := DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint migrations-check pytest ci clean bench load install-load
+.PHONY: install run demo screenshots test lint migrations-check pytest ci clean bench load install-load
 # bench / load: DB=sqlite|postgres; load also takes LOAD_SECONDS and LOAD_ARGS
 DB ?= sqlite
 LOAD_SECONDS ?= 60
@@ -26,6 +26,17 @@ run: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py load_seeds
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+# `make run` plus a demo learner with a week of history and a demo educator (see README).
+demo: install
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py load_seeds
+	$(RUN_ENV) $(PY) manage.py load_demo
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The README's screenshots (docs/screenshots/*.png) from a throw-away demo database.
+screenshots: install
+	$(PY) docs/screenshots/make_screenshots.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,4 +1,5 @@
-"""Load a content pack's ``quiz.gift`` into the lesson's quiz (called by ``load_seeds``).
+"""Load a content pack's ``quiz.gift`` (and ``exam.gift``, a second quiz) into the lesson's
+quizzes (called by ``load_seeds``).
 
 Same rules as lessons: idempotent (rows are updated in place, matched by position, so learners'
 answers keep pointing at the same questions and choices) and all-or-nothing (the caller's
@@ -26,7 +27,31 @@ def read_gift_file(path: Path) -> gift.GiftResult:
 
 
 def load_quiz_pack(*, folder: Path, pack: LessonPack, lesson) -> list[tuple[str, str, str]]:
-    path = folder / "quiz.gift"
+    """The lesson's quiz from ``quiz.gift`` (slug: the pack's), settings under ``quiz:``."""
+    return _load_gift_quiz(
+        path=folder / "quiz.gift",
+        spec=pack.quiz,
+        slug=pack.slug,
+        what="quiz",
+        defaults={"title": f"{lesson.title} quiz", "mode": Quiz.Mode.PRACTICE},
+        lesson=lesson,
+    )
+
+
+def load_exam_pack(*, folder: Path, pack: LessonPack, lesson) -> list[tuple[str, str, str]]:
+    """A second quiz from ``exam.gift`` (slug: ``<pack>-exam``), settings under ``exam:``; exam
+    mode unless they say otherwise."""
+    return _load_gift_quiz(
+        path=folder / "exam.gift",
+        spec=pack.exam,
+        slug=f"{pack.slug}-exam",
+        what="exam",
+        defaults={"title": f"{lesson.title} exam", "mode": Quiz.Mode.EXAM},
+        lesson=lesson,
+    )
+
+
+def _load_gift_quiz(*, path: Path, spec, slug: str, what: str, defaults: dict, lesson):
     if not path.is_file():
         return []
     result = read_gift_file(path)
@@ -48,11 +73,10 @@ def load_quiz_pack(*, folder: Path, pack: LessonPack, lesson) -> list[tuple[str,
             name = question.title or question.prompt[:40]
             raise PackError(path, question.line, f"question {name!r}: {problems[0]}")
 
-    spec = pack.quiz
     settings = {
         "lesson": lesson,
-        "title": spec.title if spec else f"{lesson.title} quiz",
-        "mode": spec.mode if spec else Quiz.Mode.PRACTICE,
+        "title": spec.title if spec else defaults["title"],
+        "mode": spec.mode if spec else defaults["mode"],
         "pass_mark": spec.pass_mark if spec else 70,
         "shuffle_questions": spec.shuffle_questions if spec else False,
         "shuffle_choices": spec.shuffle_choices if spec else True,
@@ -61,11 +85,13 @@ def load_quiz_pack(*, folder: Path, pack: LessonPack, lesson) -> list[tuple[str,
         "attempt_limit": spec.attempt_limit if spec else None,
         "is_published": lesson.is_published,
     }
-    quiz = Quiz.objects.filter(slug=pack.slug).first()
+    quiz = Quiz.objects.filter(slug=slug).first()
+    if quiz is not None and quiz.lesson_id != lesson.pk:
+        raise PackError(path, 1, f"quiz slug {slug!r} belongs to another lesson's quiz.")
     created = quiz is None
     changed = False
     if created:
-        quiz = Quiz(slug=pack.slug, **settings)
+        quiz = Quiz(slug=slug, **settings)
     if created or assign(quiz, settings):
         quiz.full_clean()
         quiz.save()
@@ -131,4 +157,4 @@ def load_quiz_pack(*, folder: Path, pack: LessonPack, lesson) -> list[tuple[str,
             [{"left": left, "right": right} for left, right in parsed.pairs],
         )
     status = CREATED if created else (UPDATED if changed else UNCHANGED)
-    return [(pack.slug, f"quiz ({len(rows)} questions)", status)]
+    return [(lesson.slug, f"{what} ({len(rows)} questions)", status)]

@@ -96,6 +96,11 @@ class QuestionType:
         """Grade ``given`` against the stored keys of ``question`` (prefetched)."""
         raise NotImplementedError
 
+    def sample_given(self, question: Question, *, right: bool) -> dict:
+        """The fields of a ``Given`` a learner could submit: a right answer to ``question``
+        (prefetched), or a wrong one. For demo data (``manage.py load_demo``) and tests."""
+        raise NotImplementedError
+
     def add_fields(self, form: AnswerForm, attempt: Attempt, question: Question) -> None:
         """Add the answer fields to ``form``, accepting only ``question``'s options."""
         raise NotImplementedError
@@ -196,6 +201,11 @@ class SingleChoice(_Choices):
     def write_gift(self, question, head, explanation):
         return gift.write_single(question, head, explanation)
 
+    def sample_given(self, question, *, right):
+        choices = sorted(question.choices.all(), key=lambda c: -c.fraction)
+        pick = choices[0] if right else next((c for c in choices if c.fraction <= 0), choices[-1])
+        return {"choice_ids": (pick.pk,)}
+
 
 class MultipleChoice(_Choices):
     type = Question.Type.MULTIPLE
@@ -220,6 +230,11 @@ class MultipleChoice(_Choices):
 
     def write_gift(self, question, head, explanation):
         return gift.write_multiple(question, head, explanation)
+
+    def sample_given(self, question, *, right):
+        choices = list(question.choices.all())
+        wanted = [c for c in choices if (c.fraction > 0) == right] or choices[:1]
+        return {"choice_ids": tuple(sorted(c.pk for c in wanted))}
 
 
 class TrueFalse(QuestionType):
@@ -267,6 +282,9 @@ class TrueFalse(QuestionType):
 
     def write_gift(self, question, head, explanation):
         return gift.write_true_false(question, head, explanation)
+
+    def sample_given(self, question, *, right):
+        return {"truth": bool(question.truth) == right}
 
 
 def _truth_label(value: bool) -> str:
@@ -323,6 +341,10 @@ class ShortAnswer(_Typed):
     def write_gift(self, question, head, explanation):
         return gift.write_short(question, head, explanation)
 
+    def sample_given(self, question, *, right):
+        accepted = sorted(question.accepted_answers.all(), key=lambda a: -a.fraction)
+        return {"text": accepted[0].text if right and accepted else "not sure"}
+
 
 class Numeric(_Typed):
     type = Question.Type.NUMERIC
@@ -352,6 +374,13 @@ class Numeric(_Typed):
 
     def write_gift(self, question, head, explanation):
         return gift.write_numeric(question, head, explanation)
+
+    def sample_given(self, question, *, right):
+        key = max(question.numeric_answers.all(), key=lambda n: n.fraction)
+        value = key.value if key.value is not None else key.low
+        if not right:
+            value = abs(value) * 10 + 1000
+        return {"text": f"{value:g}"}
 
 
 class Matching(QuestionType):
@@ -405,6 +434,13 @@ class Matching(QuestionType):
 
     def write_gift(self, question, head, explanation):
         return gift.write_matching(question, head, explanation)
+
+    def sample_given(self, question, *, right):
+        pairs = list(question.pairs.all())
+        rights = [p.right for p in pairs]
+        if not right:  # every pair given the next pair's answer
+            rights = rights[1:] + rights[:1]
+        return {"matches": tuple((p.pk, r) for p, r in zip(pairs, rights, strict=True))}
 
 
 for entry in (SingleChoice(), MultipleChoice(), TrueFalse(), ShortAnswer(), Numeric(), Matching()):

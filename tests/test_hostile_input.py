@@ -603,6 +603,14 @@ POST_ENDPOINTS: dict[str, Endpoint] = {
         frozenset({"profile"}),
         20,
     ),
+    # A first or new address waits on the profile, unconfirmed, until its link is opened.
+    "account_email": Endpoint(
+        "actor",
+        lambda world: _to(["/account/email/"], {"email": "new-address@example.org"}),
+        lambda world: {"email": [world.victim.email, "x@example.org", "not an address"]},
+        frozenset({"profile"}),
+        30,
+    ),
     # The link in the confirmation e-mail: GET shows a button, POST confirms the address.
     "email_confirm": Endpoint(
         "anonymous",

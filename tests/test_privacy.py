@@ -227,6 +227,9 @@ SITE_URLS: dict[str, Protection] = {
     "account/password/done/": Protection(
         LOGIN_REQUIRED, ("GET",), lambda w: "/account/password/done/"
     ),
+    "account/email/": Protection(
+        LOGIN_REQUIRED, ("POST",), lambda w: "/account/email/", lambda w: {"email": "x@example.org"}
+    ),
     "account/export/": Protection(LOGIN_REQUIRED, ("GET",), lambda w: "/account/export/"),
     "account/delete/": Protection(LOGIN_REQUIRED, ("GET", "POST"), lambda w: "/account/delete/"),
     # Progress: the signed-in learner's own, found through request.user.

@@ -379,7 +379,7 @@ def test_every_learner_page_renders_every_field_inert(payload):
     report.check(
         "exam summary",
         learner.get(f"/attempts/{attempt.pk}/summary/"),
-        *m(world, "exam.title", "lesson.title", *(f"{t}.title" for t in TYPES)),
+        *m(world, "exam.title", "lesson.title", *(f"{t}.prompt" for t in TYPES)),
     )
     learner.post(f"/attempts/{attempt.pk}/finish/")
     report.check(

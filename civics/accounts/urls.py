@@ -10,7 +10,11 @@ urlpatterns = [
     path("signup/", accounts.signup, name="signup"),
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(form_class=accounts.ChangePasswordForm),
+        name="password_change",
+    ),
     path(
         "password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"
     ),
@@ -22,7 +26,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=accounts.NewPasswordForm),
         name="password_reset_confirm",
     ),
     path(
@@ -32,6 +36,7 @@ urlpatterns = [
     ),
     path("email/confirm/<str:token>/", accounts.confirm_email, name="email_confirm"),
     path("", accounts.account, name="account"),
+    path("email/", accounts.change_email, name="account_email"),
     path("export/", accounts.export_data, name="account_export"),
     path("delete/", accounts.delete_account, name="account_delete"),
 ]

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm, UserCreationForm
 from django.core import signing
 from django.core.cache import cache
 from django.core.mail import send_mail
@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from civics.accounts.services import adopt_anonymous_progress
+from civics.accounts.templatetags.accounts_tags import duration_in_words
 from civics.lib.csvsafe import csv_safe, csv_text  # noqa: F401 — csv_safe is part of this module's API
 from civics.progress.models import ActionTick, LearnerProfile, LessonRead
 from civics.progress.services import SESSION_TICKS
@@ -49,11 +50,19 @@ TIME_ZONES = ["UTC"] + sorted(
 
 class TimeZoneField(forms.ChoiceField):
     def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text", gettext_lazy("Your day starts at midnight here; it counts your streak.")
+        )
         super().__init__(
             choices=[(name, name.replace("_", " ")) for name in TIME_ZONES],
-            help_text="Your day starts at midnight here; it decides your daily streak.",
+            label=gettext_lazy("Time zone"),
             **kwargs,
         )
+
+
+PASSWORD_HELP = gettext_lazy(
+    "At least 8 characters, not only digits, not a common one. A short phrase works well."
+)
 
 
 class SignUpForm(UserCreationForm):
@@ -65,15 +74,31 @@ class SignUpForm(UserCreationForm):
     """
 
     email = forms.EmailField(
+        label=gettext_lazy("E-mail (optional)"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=gettext_lazy(
-            "We send a link to confirm it. After that it is only for resetting your password."
-        )
+            "Only for resetting a forgotten password: without one, a reset is impossible. "
+            "We send a link to confirm it."
+        ),
     )
+    # The browser's own zone is chosen by accounts/time-zone.js; without JavaScript, UTC.
     time_zone = TimeZoneField(initial="UTC")
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ("username", "email")
+        labels = {"username": gettext_lazy("Username")}
+        help_texts = {"username": gettext_lazy("The name you log in with. No spaces.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:  # a fresh form: accounts/time-zone.js may pick the browser's zone
+            self.fields["time_zone"].widget.attrs["data-browser-time-zone"] = ""
+        self.fields["username"].widget.attrs.update(autocomplete="username", autocapitalize="none")
+        self.fields["password1"].help_text = PASSWORD_HELP
+        self.fields["password2"].label = gettext_lazy("Password again")
+        self.fields["password2"].help_text = ""
 
     def clean_username(self):
         return self.cleaned_data.get("username")
@@ -86,6 +111,24 @@ class SignUpForm(UserCreationForm):
         return get_user_model().objects.filter(username__iexact=username).exists()
 
 
+class _ShortPasswordHelp:
+    """Django's password forms with the sign-up form's short help instead of its rule list."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].help_text = PASSWORD_HELP
+        self.fields["new_password2"].label = gettext_lazy("New password again")
+        self.fields["new_password2"].help_text = ""
+
+
+class NewPasswordForm(_ShortPasswordHelp, SetPasswordForm):
+    """The form behind a password reset link."""
+
+
+class ChangePasswordForm(_ShortPasswordHelp, PasswordChangeForm):
+    """The account page's password change."""
+
+
 class SettingsForm(forms.ModelForm):
     time_zone = TimeZoneField()
 
@@ -94,10 +137,20 @@ class SettingsForm(forms.ModelForm):
         fields = ["time_zone"]
 
 
+class EmailForm(forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=gettext_lazy(
+            "Needed to reset a forgotten password. We send a link to confirm it first."
+        ),
+    )
+
+
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="Type your password to confirm. This cannot be undone.",
+        help_text=gettext_lazy("Type your password to confirm. This cannot be undone."),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -107,7 +160,7 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password. Nothing was deleted.")
+            raise forms.ValidationError(_("That is not your password. Nothing was deleted."))
         return password
 
 
@@ -150,7 +203,12 @@ def signup(request):
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if _probing_paused(request, form.cleaned_data["username"]):
-            return render(request, "registration/signup_paused.html", status=429)
+            return render(
+                request,
+                "registration/signup_paused.html",
+                {"cooloff": settings.AXES_COOLOFF_TIME},
+                status=429,
+            )
         user = None
         if not form.username_taken():
             user = _create_account(form)
@@ -160,16 +218,19 @@ def signup(request):
             return render(request, "registration/signup.html", {"form": form}, status=400)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         _adopt(request, user)
-        email = form.cleaned_data["email"]
-        _send_address_mail(request, user, email)
-        messages.success(
-            request,
-            _(
+        if email := form.cleaned_data["email"]:
+            _send_address_mail(request, user, email)
+            welcome = _(
                 "Welcome to CivicPath! Your progress is now kept in your account. We sent a "
                 "link to %(email)s: open it to confirm the address."
+            ) % {"email": email}
+        else:
+            welcome = _(
+                "Welcome to CivicPath! Your progress is now kept in your account. Without an "
+                "e-mail address a forgotten password cannot be reset: you can add one on your "
+                "account page."
             )
-            % {"email": email},
-        )
+        messages.success(request, welcome)
         return redirect("civics:dashboard")
     return render(
         request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200
@@ -213,6 +274,20 @@ def _count_probe(request) -> None:
         cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=int(settings.AXES_COOLOFF_TIME.total_seconds()))
+
+
+def _may_mail_an_address(user) -> bool:
+    """Count one more address mail for this account: AXES_FAILURE_LIMIT per cool-off, so the
+    account page cannot be used to flood an inbox."""
+    key = f"address-mail:{user.pk}"
+    timeout = int(settings.AXES_COOLOFF_TIME.total_seconds())
+    cache.add(key, 0, timeout=timeout)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        sent = 1
+    return sent <= settings.AXES_FAILURE_LIMIT
 
 
 # --- Confirming an e-mail address ----------------------------------------------------------
@@ -301,13 +376,44 @@ class LoginView(auth_views.LoginView):
 def account(request):
     profile, _created = LearnerProfile.objects.get_or_create(user=request.user)
     form = SettingsForm(request.POST if request.method == "POST" else None, instance=profile)
+    context = {"form": form, "email_form": EmailForm(), "profile": profile}
     if request.method == "POST":
         if form.is_valid():
             form.save()
-            messages.success(request, "Your settings are saved.")
+            messages.success(request, _("Your settings are saved."))
             return redirect("account")
-        return render(request, "registration/account.html", {"form": form}, status=400)
-    return render(request, "registration/account.html", {"form": form})
+        return render(request, "registration/account.html", context, status=400)
+    return render(request, "registration/account.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def change_email(request):
+    """Give an address (first or new) to confirm: it waits on the profile, and the mail goes
+    out under the same rule as at sign-up, so the page never says whether it is taken."""
+    profile, _created = LearnerProfile.objects.get_or_create(user=request.user)
+    email_form = EmailForm(request.POST)
+    if not email_form.is_valid():
+        context = {"form": SettingsForm(instance=profile), "email_form": email_form,
+                   "profile": profile}  # fmt: skip
+        return render(request, "registration/account.html", context, status=400)
+    if not _may_mail_an_address(request.user):
+        email_form.add_error(
+            "email",
+            _("You asked for several links in a short time. Try again in %(wait)s.")
+            % {"wait": duration_in_words(settings.AXES_COOLOFF_TIME)},
+        )
+        context = {"form": SettingsForm(instance=profile), "email_form": email_form,
+                   "profile": profile}  # fmt: skip
+        return render(request, "registration/account.html", context, status=429)
+    email = email_form.cleaned_data["email"]
+    LearnerProfile.objects.filter(pk=profile.pk).update(unconfirmed_email=email)
+    _send_address_mail(request, request.user, email)
+    messages.success(
+        request,
+        _("We sent a link to %(email)s: open it to confirm the address.") % {"email": email},
+    )
+    return redirect("account")
 
 
 @login_required
@@ -327,7 +433,7 @@ def delete_account(request):
                 AccessFailureLog.objects.filter(username=user.username).delete()
                 user.delete()
             forget_statistics(quiz_ids)  # their answers no longer count
-            messages.success(request, "Your account and all of its data have been deleted.")
+            messages.success(request, _("Your account and all of its data have been deleted."))
             return redirect("civics:home")
         return render(request, "registration/delete_account.html", {"form": form}, status=400)
     return render(request, "registration/delete_account.html", {"form": form})

@@ -91,6 +91,7 @@ class LessonPack:
     actions: tuple[ActionSpec, ...]
     sections: tuple[SectionSpec, ...]
     quiz: QuizSpec | None = None
+    exam: QuizSpec | None = None  # settings for exam.gift, a second quiz (exam mode by default)
     slug_line: int = field(default=0, compare=False)
 
 
@@ -269,7 +270,7 @@ def parse_lesson_file(path: Path) -> LessonPack:
     read.check_keys(
         root,
         {"slug", "title", "summary", "status", "published", "key_points", "topics", "source",
-         "actions", "quiz"},
+         "actions", "quiz", "exam"},
         "the front matter",
     )  # fmt: skip
 
@@ -351,28 +352,8 @@ def parse_lesson_file(path: Path) -> LessonPack:
             raise read.error(read.line_of(action, "link"), problem)
         actions.append(ActionSpec(kind=kind, text=read.text(action, "text"), link=link))
 
-    quiz = None
-    if "quiz" in root:
-        raw = read.mapping(root["quiz"], read.line_of(root, "quiz"), "'quiz'")
-        read.check_keys(
-            raw,
-            {"title", "mode", "pass_mark", "shuffle_questions", "shuffle_choices",
-             "question_count", "time_limit_minutes", "attempt_limit"},
-            "'quiz'",
-        )  # fmt: skip
-        mode = read.text(raw, "mode", required=False) or "practice"
-        if mode not in QUIZ_MODES:
-            raise read.error(read.line_of(raw, "mode"), "quiz 'mode' must be practice or exam.")
-        quiz = QuizSpec(
-            title=read.text(raw, "title", max_length=200),
-            mode=mode,
-            pass_mark=read.whole(raw, "pass_mark", low=0, high=100, default=70),
-            shuffle_questions=read.flag(raw, "shuffle_questions", False),
-            shuffle_choices=read.flag(raw, "shuffle_choices", True),
-            question_count=read.whole(raw, "question_count", low=1, high=500, default=None),
-            time_limit_minutes=read.whole(raw, "time_limit_minutes", low=1, high=600, default=None),
-            attempt_limit=read.whole(raw, "attempt_limit", low=1, high=100, default=None),
-        )
+    quiz = _quiz_spec(read, root, "quiz", default_mode="practice")
+    exam = _quiz_spec(read, root, "exam", default_mode="exam")
 
     return LessonPack(
         path=str(path),
@@ -387,5 +368,32 @@ def parse_lesson_file(path: Path) -> LessonPack:
         actions=tuple(actions),
         sections=split_sections(path, body, body_line),
         quiz=quiz,
+        exam=exam,
         slug_line=read.line_of(root, "slug") + read.offset,
+    )
+
+
+def _quiz_spec(read: _Reader, root: _Mapping, key: str, *, default_mode: str) -> QuizSpec | None:
+    """The settings under ``quiz:`` (for quiz.gift) or ``exam:`` (for exam.gift), if given."""
+    if key not in root:
+        return None
+    raw = read.mapping(root[key], read.line_of(root, key), f"{key!r}")
+    read.check_keys(
+        raw,
+        {"title", "mode", "pass_mark", "shuffle_questions", "shuffle_choices",
+         "question_count", "time_limit_minutes", "attempt_limit"},
+        f"{key!r}",
+    )  # fmt: skip
+    mode = read.text(raw, "mode", required=False) or default_mode
+    if mode not in QUIZ_MODES:
+        raise read.error(read.line_of(raw, "mode"), f"{key} 'mode' must be practice or exam.")
+    return QuizSpec(
+        title=read.text(raw, "title", max_length=200),
+        mode=mode,
+        pass_mark=read.whole(raw, "pass_mark", low=0, high=100, default=70),
+        shuffle_questions=read.flag(raw, "shuffle_questions", False),
+        shuffle_choices=read.flag(raw, "shuffle_choices", True),
+        question_count=read.whole(raw, "question_count", low=1, high=500, default=None),
+        time_limit_minutes=read.whole(raw, "time_limit_minutes", low=1, high=600, default=None),
+        attempt_limit=read.whole(raw, "attempt_limit", low=1, high=100, default=None),
     )

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from civics.content import contentcache
@@ -75,6 +76,7 @@ class QuizFacts:
     """The lesson's published quiz as the page's call to take it shows it."""
 
     pk: int
+    title: str
     question_total: int
     mode: str
     time_limit_minutes: int | None
@@ -91,8 +93,13 @@ class LessonPage:
     title: str
     summary: str
     is_published: bool
-    quiz: QuizFacts | None
+    quizzes: tuple[QuizFacts, ...]  # practice first: the lesson's main quiz, then exams
     actions: tuple[ActionFacts, ...]
+
+    @property
+    def quiz(self) -> QuizFacts | None:
+        """The main quiz, the one "Take the full quiz" starts."""
+        return self.quizzes[0] if self.quizzes else None
 
 
 def lesson_page(slug: str, *, version: int) -> tuple[LessonPage | None, Lesson | None]:
@@ -129,37 +136,43 @@ def _lesson_for_page(slug: str) -> Lesson | None:
 
 
 def _facts_of(lesson: Lesson) -> LessonPage:
-    quiz = lesson.published_quizzes[0] if lesson.published_quizzes else None
+    # A lesson may have a practice quiz and an exam (seeds/README.md): practice comes first
+    # whatever the titles, so "Take the full quiz" keeps starting the same quiz.
+    quizzes = sorted(
+        lesson.published_quizzes,
+        key=lambda q: (q.mode != Quiz.Mode.PRACTICE, q.title, q.pk),
+    )
     return LessonPage(
         pk=lesson.pk,
         slug=lesson.slug,
         title=lesson.title,
         summary=lesson.summary,
         is_published=lesson.is_published,
-        quiz=None
-        if quiz is None
-        else QuizFacts(
-            pk=quiz.pk,
-            question_total=quiz.question_total,
-            mode=quiz.mode,
-            time_limit_minutes=quiz.time_limit_minutes,
-            pass_mark=quiz.pass_mark,
-            start_url=reverse("quizzes:start", args=[quiz.slug]),
+        quizzes=tuple(
+            QuizFacts(
+                pk=quiz.pk,
+                title=quiz.title,
+                question_total=quiz.question_total,
+                mode=quiz.mode,
+                time_limit_minutes=quiz.time_limit_minutes,
+                pass_mark=quiz.pass_mark,
+                start_url=reverse("quizzes:start", args=[quiz.slug]),
+            )
+            for quiz in quizzes
         ),
         actions=tuple(ActionFacts.of(a, lesson_slug=lesson.slug) for a in lesson.actions.all()),
     )
 
 
 def _lesson_context(request, page: LessonPage, *, rows, **extra) -> dict:
-    in_progress = None
+    open_quizzes: set[int] = set()  # the lesson's quizzes with an attempt to resume
     token = learner_token(request)
-    if page.quiz is not None and (token or request.user.is_authenticated):
-        in_progress = (
+    if page.quizzes and (token or request.user.is_authenticated):
+        open_quizzes = set(
             Attempt.objects.owned_by(user=request.user, token=token)
             .primary()
-            .filter(quiz_id=page.quiz.pk, state=Attempt.State.IN_PROGRESS)
-            .only("pk")
-            .first()
+            .filter(quiz_id__in=[q.pk for q in page.quizzes], state=Attempt.State.IN_PROGRESS)
+            .values_list("quiz_id", flat=True)
         )
     ticks = _ticks_for(request, page.actions)
     return {
@@ -168,7 +181,9 @@ def _lesson_context(request, page: LessonPage, *, rows, **extra) -> dict:
         "content_version": contentcache.version_for(request),
         "content_timeout": contentcache.TIMEOUT,
         "quiz": page.quiz,
-        "in_progress": in_progress,
+        "in_progress": page.quiz is not None and page.quiz.pk in open_quizzes,
+        # The lesson's other quizzes (an exam), each with whether it has an attempt to resume.
+        "other_quizzes": [(q, q.pk in open_quizzes) for q in page.quizzes[1:]],
         "action_rows": [(action, ticks.get(action.pk)) for action in page.actions],
         # Nothing ticked and no error to show: the checklist is the same for every visitor.
         "checklist_untouched": not ticks and not extra.get("error_for"),
@@ -199,11 +214,11 @@ def tick_action(request, slug, pk):
     note = request.POST.get("note", "").strip()
     error = ""
     if done not in ("0", "1"):
-        error = "Choose whether the action is done."
+        error = _("Choose whether the action is done.")
     elif len(note) > 280:
-        error = "Keep the note to 280 characters or fewer."
+        error = _("Keep the note to 280 characters or fewer.")
     elif "\x00" in note:
-        error = "The note contains a character that cannot be stored; retype it."
+        error = _("The note contains a character that cannot be stored; retype it.")
     else:
         now = timezone.now()
         if request.user.is_authenticated:

@@ -91,7 +91,6 @@ def test_signup_creates_the_account_with_its_time_zone_logs_in_and_opens_the_das
         ({"password1": "ada-example-org", "password2": "ada-example-org"}, "too similar"),
         ({"password2": "Votes count in 2027!"}, "didn’t match"),
         ({"email": "not-an-address"}, "Enter a valid email address."),
-        ({"email": ""}, "This field is required."),
         ({"time_zone": "Mars/Olympus_Mons"}, "Select a valid choice."),
         ({"username": ""}, "This field is required."),
     ],
@@ -102,7 +101,6 @@ def test_signup_creates_the_account_with_its_time_zone_logs_in_and_opens_the_das
         "like-username",
         "mismatch",
         "bad-email",
-        "no-email",
         "bad-zone",
         "no-username",
     ],
@@ -115,6 +113,18 @@ def test_bad_signup_is_refused_with_a_message_and_saves_nothing(client, change, 
     assert not User.objects.exists()
     assert not LearnerProfile.objects.exists()
     assert signed_in_user_id(client) is None
+
+
+def test_signup_without_an_email_creates_the_account_and_says_a_reset_needs_one(client, mailoutbox):
+    response = client.post(SIGNUP, {**SIGNUP_DATA, "email": ""})
+
+    assert response.status_code == 302
+    user = User.objects.get()
+    assert (user.username, user.email) == ("ada", "")
+    assert LearnerProfile.objects.get(user=user).unconfirmed_email == ""
+    assert mailoutbox == []
+    dashboard = client.get(response["Location"]).content.decode()
+    assert "Without an e-mail address a forgotten password cannot be reset" in dashboard
 
 
 def test_signup_with_nothing_posted_is_refused_as_bad_input(client):

@@ -189,8 +189,9 @@ def test_removing_an_action_deletes_it_and_keeps_the_others(seeds_copy):
 
 @pytest.mark.parametrize("change", ["swap the first two sections", "drop the first section"])
 def test_reordering_or_dropping_sections_updates_the_lesson(seeds_copy, change):
-    # Only the lesson is under test: its quiz names sections by anchor and would object first.
+    # Only the lesson is under test: its quizzes name sections by anchor and would object first.
     (seeds_copy / ESSAY / "quiz.gift").unlink()
+    (seeds_copy / ESSAY / "exam.gift").unlink()
     load("--dir", str(seeds_copy))
     lesson_file = seeds_copy / ESSAY / "lesson.md"
     text = lesson_file.read_text()

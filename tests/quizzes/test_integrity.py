@@ -484,7 +484,9 @@ def seeded(db):
 
 
 @pytest.mark.parametrize("mode", ["practice", "exam"])
-@pytest.mark.parametrize("slug", ["rubio-security-collaboration", "us-mexico-reset"])
+@pytest.mark.parametrize(
+    "slug", ["rubio-security-collaboration", "us-mexico-reset", "us-mexico-reset-exam"]
+)
 def test_no_learner_response_shows_an_answer_before_it_is_given(seeded, client, slug, mode):
     Quiz.objects.filter(slug=slug).update(mode=mode)
     quiz = Quiz.objects.select_related("lesson").get(slug=slug)

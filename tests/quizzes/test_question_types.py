@@ -268,3 +268,16 @@ def test_the_ladder_check_catches_the_forms_it_looks_for():
     ]:
         assert LADDER.search(line), line
     assert not LADDER.search("if question.type not in QUESTION_TYPES:")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", Question.Type.values)
+def test_each_entry_gives_a_sample_answer_that_grades_right_or_wrong_as_asked(kind):
+    question = Question.objects.with_keys().get(pk=BUILDERS[kind](QuizFactory()).pk)
+    entry = question_type(kind)
+
+    right = grade(question, Given(**entry.sample_given(question, right=True)))
+    wrong = grade(question, Given(**entry.sample_given(question, right=False)))
+
+    assert (right.correct, right.fraction) == (True, 1.0)
+    assert not wrong.correct and wrong.fraction < 1

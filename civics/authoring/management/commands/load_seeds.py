@@ -1,5 +1,5 @@
-"""``load_seeds``: load every content pack under seeds/ (lesson.md, and quiz.gift through the
-quiz engine's pack loader), idempotently."""
+"""``load_seeds``: load every content pack under seeds/ (lesson.md, and quiz.gift and exam.gift
+through the quiz engine's pack loader), idempotently."""
 
 from pathlib import Path
 
@@ -10,14 +10,14 @@ from django.db import transaction
 
 from civics.content.packs import PackError, parse_lesson_file
 from civics.content.services import save_lesson_pack
-from quizzes.packs import load_quiz_pack
+from quizzes.packs import load_exam_pack, load_quiz_pack
 
 DEFAULT_DIR = Path(settings.BASE_DIR) / "seeds"
 
 
 class Command(BaseCommand):
     help = (
-        "Load every content pack in seeds/ (lesson.md and quiz.gift). Idempotent and "
+        "Load every content pack in seeds/ (lesson.md, quiz.gift, exam.gift). Idempotent and "
         "all-or-nothing: a malformed pack saves nothing and names the file and line."
     )
 
@@ -92,8 +92,9 @@ class Command(BaseCommand):
 
 
 def _pack_extras():
-    """Loaders for the rest of a pack, registered by other apps (the quiz in quiz.gift)."""
-    return [(load_quiz_pack, "quiz.gift")]
+    """Loaders for the rest of a pack, registered by other apps (the quizzes in quiz.gift and
+    exam.gift)."""
+    return [(load_quiz_pack, "quiz.gift"), (load_exam_pack, "exam.gift")]
 
 
 def _messages(exc: ValidationError) -> str:
