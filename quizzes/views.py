@@ -203,18 +203,38 @@ def _navigate(request, attempt, slots, position, going):
 
 
 def _nav(stem: str, slots, answered, current: int) -> list[dict]:
-    """The exam's list of questions as plain values for the ``question-nav`` partial: dicts,
-    the quickest items for the template to look up in a loop over every question."""
-    return [
-        {
-            "position": s.position,
-            "url": f"{stem}{s.position}/",
-            "answered": s.question_id in answered,
-            "current": s.position == current,
-            "flagged": s.flagged,
-        }
-        for s in slots
-    ]
+    """The exam's grid of questions as plain values for the ``question-nav`` partial: for each
+    cell its URL, number, CSS classes and the state a screen reader hears ("answered,
+    flagged"). The words are translated once here, not once per cell in the template (26
+    ``{% translate %}`` tags were a fifth of the page's rendering)."""
+    words = {
+        "current": _("current"),
+        "answered": _("answered"),
+        "unanswered": _("not answered"),
+        "flagged": _("flagged"),
+    }
+    cells = []
+    for s in slots:
+        done = s.question_id in answered
+        state = [words["answered"] if done else words["unanswered"]]
+        classes = ["question-nav__cell"]
+        if done:
+            classes.append("is-answered")
+        if s.flagged:
+            classes.append("is-flagged")
+            state.append(words["flagged"])
+        if s.position == current:
+            state.insert(0, words["current"])
+        cells.append(
+            {
+                "url": f"{stem}{s.position}/",
+                "number": str(s.position),
+                "css": " ".join(classes),
+                "state": ", ".join(state),
+                "current": s.position == current,
+            }
+        )
+    return cells
 
 
 class SlotRow(NamedTuple):

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from civics.authoring.importer import ArticleDraft
 from civics.content.links import EMAIL, PHONE, SITE
 from quizzes.gift import BLANK, GiftChoice, GiftNumeric, GiftQuestion
+from quizzes.models import Question
 from quizzes.validation import validate_question
 
 MAX_PROMPT = 300
@@ -674,7 +675,7 @@ def _multiple_choice(c: _Candidate, pool: dict[str, list[Fact]]) -> GiftQuestion
         for text in _sort_choices(c.fact, [right, *wrong])
     )
     return GiftQuestion(
-        type="single",
+        type=Question.Type.SINGLE,
         prompt=prompt,
         category=c.anchor,
         explanation=_explanation(c.heading, c.sentence),
@@ -688,14 +689,14 @@ def _fill_in(c: _Candidate) -> GiftQuestion:
     prompt = _quoted(c.sentence, c.fact, lead, blank_whole=not numeric)
     if numeric:
         return GiftQuestion(
-            type="numeric",
+            type=Question.Type.NUMERIC,
             prompt=prompt,
             category=c.anchor,
             explanation=_explanation(c.heading, c.sentence),
             numeric=(GiftNumeric(value=c.fact.number, tolerance=0.0),),
         )
     return GiftQuestion(
-        type="short",
+        type=Question.Type.SHORT,
         prompt=prompt,
         category=c.anchor,
         explanation=_explanation(c.heading, c.sentence),
@@ -713,14 +714,14 @@ def _true_false(c: _Candidate, pool: dict[str, list[Fact]], want_false: bool) ->
         wrong = _distractors(c.fact, pool, c.sentence)
         if wrong:
             return GiftQuestion(
-                type="true_false",
+                type=Question.Type.TRUE_FALSE,
                 prompt=_statement(c.sentence, c.fact, wrong[0]),
                 category=c.anchor,
                 explanation=_explanation(c.heading, c.sentence),
                 truth=False,
             )
     return GiftQuestion(
-        type="true_false",
+        type=Question.Type.TRUE_FALSE,
         prompt=_statement(c.sentence, c.fact, None),
         category=c.anchor,
         explanation=_explanation(c.heading, c.sentence),
@@ -818,7 +819,7 @@ def draft_questions(article: ArticleDraft, *, max_drafts: int = 20) -> list[Draf
     true_false_count = 0
     for index, candidate in enumerate(chosen):
         question = _question(candidate, pool, index, true_false_count)
-        if question.type == "true_false":
+        if question.type == Question.Type.TRUE_FALSE:
             true_false_count += 1
         if validate_question(question):
             continue
