@@ -3,6 +3,7 @@ site's 400s are form errors swapped in place, so the layout must not load django
 handler (with DEBUG on it replaces the whole document with any 400 response)."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import expect
 
@@ -65,3 +66,31 @@ def test_sign_up_and_log_in_errors_are_shown_on_their_forms(seeded, page, settin
     page.get_by_role("button", name="Log in").click()
     expect(page.locator(".notice--error")).to_be_visible()
     page_is_whole(page)
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["debug-off", "debug-on"])
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_account_page_errors_are_shown_on_their_forms(seeded, browser, settings, debug, javascript):
+    settings.DEBUG = debug
+    get_user_model().objects.create_user("ana", password="a long enough passphrase")
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    try:
+        page.goto(seeded.url + "/account/login/")
+        page.get_by_label("Username").fill("ana")
+        page.get_by_label("Password").fill("a long enough passphrase")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url("**/dashboard/")
+        page.goto(seeded.url + "/account/")
+
+        page.get_by_label("E-mail address").fill("not an address")
+        page.get_by_role("button", name="Send a confirmation link").click()
+
+        error = page.locator(".field-error")
+        expect(error).to_be_visible()
+        expect(error).to_contain_text("valid email address")
+        page_is_whole(page)
+        expect(page.get_by_role("heading", name="Your account", level=1)).to_be_visible()
+        expect(page.get_by_label("E-mail address")).to_have_value("not an address")
+    finally:
+        context.close()
