@@ -175,3 +175,29 @@ def test_every_learner_screen_at_every_width(seeded, page, axe, scheme):
 
     assert len(walk.seen) == 18
     assert walk.problems == []
+
+
+def test_on_a_phone_check_and_continue_stay_in_reach_at_the_bottom(seeded, page):
+    page.set_viewport_size({"width": 360, "height": 520})  # a short screen: the form is taller
+    page.goto(seeded.url + RUBIO_LESSON)
+    page.get_by_role("button", name="Take the full quiz").first.click()
+    page.wait_for_url(QUESTION_URL)
+
+    def bottom_bar_in_view(selector: str) -> bool:
+        return page.evaluate(
+            """(selector) => {
+                const box = document.querySelector(selector).getBoundingClientRect();
+                return box.top >= 0 && box.bottom <= window.innerHeight + 1;
+            }""",
+            selector,
+        )
+
+    page.evaluate("window.scrollTo(0, 0)")
+    assert page.evaluate("document.documentElement.scrollHeight") > 520
+    assert bottom_bar_in_view(".answer-form .form-actions--sticky")
+    answer(page, right_answer(question_at(page)))
+    page.get_by_role("button", name="Check", exact=True).click()
+    expect(page.locator("section.feedback")).to_be_visible()
+    page.evaluate("window.scrollTo(0, 0)")
+    assert bottom_bar_in_view(".feedback .form-actions--sticky")
+    expect(page.get_by_role("link", name="Continue")).to_be_in_viewport()
