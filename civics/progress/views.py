@@ -170,6 +170,8 @@ def _lesson_context(request, page: LessonPage, *, rows, **extra) -> dict:
         "quiz": page.quiz,
         "in_progress": in_progress,
         "action_rows": [(action, ticks.get(action.pk)) for action in page.actions],
+        # The tick forms' ids as strings: the page prints a CSRF input for each.
+        "tick_form_ids": [f"tick-form-{action.pk}" for action in page.actions],
         # Nothing ticked and no error to show: the checklist is the same for every visitor.
         "checklist_untouched": not ticks and not extra.get("error_for"),
         "done_count": len(ticks),
