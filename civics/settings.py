@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "template_partials",
+    "heroicons",  # topic icons: {% heroicon_mini %} and friends, the SVGs shipped in the package
     "civics.content",
     "quizzes",
     "civics.progress",

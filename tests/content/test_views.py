@@ -70,6 +70,23 @@ def test_home_lesson_cards_show_reading_time_source_and_action_count(client):
     assert lesson.get_absolute_url() in _hrefs(html)
 
 
+def test_topics_show_their_svg_icon_hidden_from_assistive_tech_with_the_name_as_text(client):
+    topic = TopicFactory(name="Trade", emoji="🚢", icon="truck")
+    LessonFactory(topics=[topic])
+
+    html = client.get("/").content.decode()
+    topic_page = client.get(topic.get_absolute_url()).content.decode()
+
+    chip = re.search(r'<a class="chip" href="/topics/[^"]+/">(.*?)</a>', html, re.S).group(1)
+    assert re.match(r'<svg [^>]*aria-hidden="true"[^>]*class="icon"', chip)
+    assert "Trade" in re.sub(r"<svg.*?</svg>", "", chip, flags=re.S)
+    assert "🚢" not in html  # the emoji is decoration for the admin, not what learners see
+    assert "<path" in chip
+    heading = re.search(r'<h1 class="topic-title">(.*?)</h1>', topic_page, re.S).group(1)
+    assert re.match(r'<svg [^>]*aria-hidden="true"', heading)
+    assert heading.endswith("Trade")
+
+
 def test_home_without_lessons_says_so(client):
     html = client.get("/").content.decode()
 
@@ -97,7 +114,7 @@ def test_topic_page_lists_its_published_lessons_only(client):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<h1>" in html and "Drug Policy</h1>" in html
+    assert '<h1 class="topic-title">' in html and "Drug Policy</h1>" in html
     assert "On topic" in html
     assert "Off topic" not in html
     assert "Draft on topic" not in html
