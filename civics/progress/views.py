@@ -1,5 +1,10 @@
-"""The lesson page with the learner's checklist (and a record that it was read), ticking an
-action, and the dashboard.
+"""The home page (with where the learner left off), the lesson page with the learner's
+checklist (and a record that it was read), ticking an action, and the dashboard.
+
+The home page lives here rather than in civics.content because it shows the learner's own
+state (an open quiz, the last lesson read), which content, below quizzes and progress, cannot
+import; moving the view up one layer keeps that a plain function call instead of a hook that
+content would call back through.
 
 Every lesson page renders through ``render()`` with the context processors. What all learners
 see alike is cached per content version (``civics.contentcache``): the page's facts as frozen
@@ -19,13 +24,25 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from civics.content import contentcache
-from civics.content.models import ActionItem, Lesson
+from civics.content.models import ActionItem, Lesson, Topic
 from civics.lib.numbers import parse_small_number
 from civics.progress.dashboard import dashboard_for
 from civics.progress.models import ActionTick, LessonRead
+from civics.progress.resume import resume_point
 from civics.progress.services import SESSION_TICKS, set_session_tick, set_tick
 from quizzes.learners import learner_token
 from quizzes.models import Attempt, Quiz
+
+
+@require_safe
+def home(request):
+    """Topics and published lessons, and for a returning learner where they left off."""
+    context = {
+        "topics": Topic.objects.for_home(),
+        "lessons": Lesson.objects.published().for_cards(),
+        "resume": resume_point(user=request.user, token=learner_token(request), now=timezone.now()),
+    }
+    return render(request, "civics/home.html", context)
 
 
 @require_safe
