@@ -46,7 +46,10 @@ def test_links_the_strict_constraint_would_refuse_are_mended_before_it_is_added(
 
 
 def test_existing_topics_get_the_icon_their_emoji_suggests(executor):
-    before, after = [("civics", "0010_move_learner_state_to_progress")], [("civics", "0011_topic_icon")]
+    before, after = (
+        [("civics", "0010_move_learner_state_to_progress")],
+        [("civics", "0011_topic_icon")],
+    )
     executor.migrate(before)
     Topic = executor.loader.project_state(before).apps.get_model("civics", "Topic")
     emoji = {"gov": "🏛️", "world": "🌍", "none": "", "odd": "🦄"}
