@@ -9,7 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -176,6 +176,20 @@ class Source(models.Model):
         if self.date_precision == self.Precision.MONTH:
             return f"{self.published_on:%B %Y}"
         return f"{self.published_on:%B} {self.published_on.day}, {self.published_on:%Y}"
+
+    @property
+    def date_short(self) -> str:
+        """The date for a lesson card, as precise as it is known: "Sep 3, 2025", "Jun 2024",
+        "2024" (month names in the active language)."""
+        if not self.published_on:
+            return ""
+        formats = {self.Precision.YEAR: "Y", self.Precision.MONTH: "M Y"}
+        return dateformat.format(self.published_on, formats.get(self.date_precision, "M j, Y"))
+
+    @property
+    def card_name(self) -> str:
+        """Who the card names: the author if known, else the outlet."""
+        return self.author or self.outlet
 
     @property
     def safe_url(self) -> str:

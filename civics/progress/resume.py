@@ -24,6 +24,8 @@ def resume_point(*, user, token: str, now: datetime) -> ResumePoint | None:
     """The learner's open quiz attempt (the latest started, if its time is not up), else the
     published lesson they last opened (signed-in learners only: reads are kept per account).
     One query for an open attempt, a second only when there is none; none for a first visit."""
+    if not user.is_authenticated and not token:
+        return None  # a first visit: nothing to look up (and no querysets to build)
     attempt = (
         Attempt.objects.owned_by(user=user, token=token)
         .filter(state=Attempt.State.IN_PROGRESS)
