@@ -1,6 +1,7 @@
 """The shared layout in a browser: nothing wider than the viewport on any learner page from
-320 to 1440 px, light and dark; the header in one row on a phone, its menu a <details> that
-works by keyboard; the lesson's rail on wide screens and jump links on phones; main centred."""
+320 to 1440 px, light and dark, and no CSP violation; the header in one row on a phone, its
+menu a <details> that works by keyboard; the lesson's rail on wide screens and jump links on
+phones; main centred."""
 
 import re
 
@@ -65,6 +66,8 @@ def test_no_learner_page_scrolls_sideways(world, browser, width, scheme):
     server, paths = world
     context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
     page = context.new_page()
+    csp = []
+    page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else 0)
     too_wide = {}
     for name in ("sign-up", "log-in"):
         page.goto(server.url + {"sign-up": "/account/signup/", "log-in": "/account/login/"}[name])
@@ -76,6 +79,7 @@ def test_no_learner_page_scrolls_sideways(world, browser, width, scheme):
         too_wide[name] = overflow(page)
     context.close()
     assert {name: px for name, px in too_wide.items() if px > 0} == {}
+    assert csp == []  # no inline style or script on the way
 
 
 @pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "learner"])
