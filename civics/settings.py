@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "template_partials",
+    "heroicons",  # topic icons: {% heroicon_mini %} and friends, the SVGs shipped in the package
     "civics.content",
     "quizzes",
     "civics.progress",
@@ -172,6 +173,13 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Per process, whatever the default is: the layout's header as an anonymous visitor sees it
+# (base.html). It depends on the code, not on content, so it must not outlive a deploy, as it
+# would in a shared Redis; each process renders it once per page name and language.
+CACHES["layout"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "layout",
+}
 
 # --- Auth --------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from civics.content.markdown import MAX_BODY_CHARS, escape_markdown
-from civics.content.models import ActionItem, Lesson, LessonSection, Source, Topic
+from civics.content.models import ActionItem, Lesson, LessonSection, Source, Topic, icon_for_emoji
 from quizzes.gift_io import import_questions
 from quizzes.models import Quiz
 
@@ -115,7 +115,12 @@ def save_article_draft(*, text: str, article, drafts, chosen: set[int] | None = 
             topic = (
                 Topic.objects.filter(slug=slug).first()
                 or Topic.objects.filter(name__iexact=chip.name[:80]).first()
-                or Topic.objects.create(slug=slug, name=chip.name[:80], emoji=chip.emoji[:16])
+                or Topic.objects.create(
+                    slug=slug,
+                    name=chip.name[:80],
+                    emoji=chip.emoji[:16],
+                    icon=icon_for_emoji(chip.emoji),
+                )
             )
             topics.append(topic)
         lesson.topics.set(topics)

@@ -15,7 +15,7 @@ admin.site.index_title = "Lessons, quizzes and learners"
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "emoji", "slug", "lesson_count"]
+    list_display = ["name", "icon", "emoji", "slug", "lesson_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 

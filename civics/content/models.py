@@ -9,7 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -24,11 +24,94 @@ def _printable(text: str) -> bool:
     return all(ch.isprintable() and not ch.isspace() for ch in text)
 
 
+class TopicIcon(models.TextChoices):
+    """The icons a topic can show: names from the heroicons set (the ``heroicons`` package
+    ships the SVGs), so each one renders; an icon outside this list would fail the page."""
+
+    TAG = "tag", _("Tag (any topic)")
+    GOVERNMENT = "building-library", _("Government building")
+    WORLD = "globe-americas", _("Globe")
+    PASSPORT = "identification", _("Identity card")
+    HEALTH = "beaker", _("Beaker")
+    TRADE = "truck", _("Truck")
+    MONEY = "banknotes", _("Banknotes")
+    LAW = "scale", _("Scales")
+    EDUCATION = "academic-cap", _("Graduation cap")
+    HOUSING = "home-modern", _("House")
+    CARE = "heart", _("Heart")
+    ENVIRONMENT = "sun", _("Sun")
+    VOICE = "megaphone", _("Megaphone")
+    VOTING = "check-badge", _("Check badge")
+    COMMUNITY = "user-group", _("People")
+    SECURITY = "shield-check", _("Shield")
+    MEDIA = "newspaper", _("Newspaper")
+    LOCAL = "map", _("Map")
+    WORK = "briefcase", _("Briefcase")
+
+
+# A topic chip's emoji (variation selectors dropped) and the icon it suggests; the article
+# importer uses it for the topics it creates. Migration 0011 keeps its own copy.
+EMOJI_ICONS = {
+    "🌍": TopicIcon.WORLD,
+    "🌎": TopicIcon.WORLD,
+    "🌏": TopicIcon.WORLD,
+    "🏛": TopicIcon.GOVERNMENT,
+    "🛂": TopicIcon.PASSPORT,
+    "💊": TopicIcon.HEALTH,
+    "🚢": TopicIcon.TRADE,
+    "💰": TopicIcon.MONEY,
+    "💵": TopicIcon.MONEY,
+    "⚖": TopicIcon.LAW,
+    "🎓": TopicIcon.EDUCATION,
+    "🏫": TopicIcon.EDUCATION,
+    "🏠": TopicIcon.HOUSING,
+    "🏥": TopicIcon.CARE,
+    "🌱": TopicIcon.ENVIRONMENT,
+    "🌳": TopicIcon.ENVIRONMENT,
+    "📣": TopicIcon.VOICE,
+    "🗳": TopicIcon.VOTING,
+    "👥": TopicIcon.COMMUNITY,
+    "🛡": TopicIcon.SECURITY,
+    "📰": TopicIcon.MEDIA,
+    "🗺": TopicIcon.LOCAL,
+    "💼": TopicIcon.WORK,
+}
+
+
+def icon_for_emoji(emoji: str) -> str:
+    """The icon a topic with this emoji should start with (the general one if none fits)."""
+    return EMOJI_ICONS.get(emoji.replace("\ufe0f", "").strip(), TopicIcon.TAG)
+
+
+class TopicQuerySet(models.QuerySet):
+    def for_home(self) -> "TopicQuerySet":
+        """Topics with published lessons, by name, each with ``lesson_count``."""
+        return (
+            self.annotate(
+                lesson_count=Count("lessons", filter=Q(lessons__status=Lesson.Status.PUBLISHED))
+            )
+            .filter(lesson_count__gt=0)
+            .order_by("name")
+        )
+
+
 class Topic(models.Model):
+    Icon = TopicIcon
+
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    emoji = models.CharField(max_length=16, blank=True)
+    emoji = models.CharField(
+        max_length=16, blank=True, help_text="Decoration only; the icon is what learners see."
+    )
+    icon = models.CharField(
+        max_length=40,
+        choices=TopicIcon.choices,
+        default=TopicIcon.TAG,
+        help_text="Shown beside the topic's name (an SVG from the heroicons set).",
+    )
     description = models.TextField(blank=True)
+
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -93,6 +176,20 @@ class Source(models.Model):
         if self.date_precision == self.Precision.MONTH:
             return f"{self.published_on:%B %Y}"
         return f"{self.published_on:%B} {self.published_on.day}, {self.published_on:%Y}"
+
+    @property
+    def date_short(self) -> str:
+        """The date for a lesson card, as precise as it is known: "Sep 3, 2025", "Jun 2024",
+        "2024" (month names in the active language)."""
+        if not self.published_on:
+            return ""
+        formats = {self.Precision.YEAR: "Y", self.Precision.MONTH: "M Y"}
+        return dateformat.format(self.published_on, formats.get(self.date_precision, "M j, Y"))
+
+    @property
+    def card_name(self) -> str:
+        """Who the card names: the author if known, else the outlet."""
+        return self.author or self.outlet
 
     @property
     def safe_url(self) -> str:

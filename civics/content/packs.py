@@ -15,7 +15,7 @@ from django.core.validators import URLValidator
 from django.utils.text import slugify
 
 from civics.content.links import link_problem
-from civics.content.models import ActionItem
+from civics.content.models import ActionItem, TopicIcon
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HEADING = re.compile(r"^##\s+(?P<heading>\S.*?)\s*#*\s*$")
@@ -36,6 +36,7 @@ class TopicSpec:
     slug: str
     name: str
     emoji: str = ""
+    icon: str = ""  # a Topic.Icon value; empty: the one the emoji suggests
     line: int = field(default=0, compare=False)
 
 
@@ -300,15 +301,22 @@ def parse_lesson_file(path: Path) -> LessonPack:
     topics = []
     for item in read.items(root, "topics", required=False):
         topic = read.mapping(item, read.line_of(root, "topics"), "each topic")
-        read.check_keys(topic, {"slug", "name", "emoji"}, "a topic")
+        read.check_keys(topic, {"slug", "name", "emoji", "icon"}, "a topic")
         topic_slug = read.text(topic, "slug", max_length=80)
         if not SLUG.match(topic_slug):
             raise read.error(topic.line, f"topic slug {topic_slug!r} is not a valid slug.")
+        icon = read.text(topic, "icon", required=False, max_length=40)
+        if icon and icon not in TopicIcon.values:
+            raise read.error(
+                topic.line,
+                f"topic icon {icon!r} is not one of: {', '.join(sorted(TopicIcon.values))}.",
+            )
         topics.append(
             TopicSpec(
                 slug=topic_slug,
                 name=read.text(topic, "name", max_length=80),
                 emoji=read.text(topic, "emoji", required=False, max_length=16),
+                icon=icon,
                 line=topic.line + read.offset,
             )
         )

@@ -5,7 +5,15 @@ engine's pack loader (callers hold the transaction)."""
 from django.db import transaction
 
 from civics.content.links import derive_link
-from civics.content.models import ActionItem, KeyPoint, Lesson, LessonSection, Source, Topic
+from civics.content.models import (
+    ActionItem,
+    KeyPoint,
+    Lesson,
+    LessonSection,
+    Source,
+    Topic,
+    icon_for_emoji,
+)
 from civics.content.packs import LessonPack
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
@@ -124,12 +132,17 @@ def save_lesson_pack(*, pack: LessonPack) -> tuple[Lesson, str]:
         topics = []
         for spec in pack.topics:
             topic = Topic.objects.filter(slug=spec.slug).first()
+            fields = {
+                "name": spec.name,
+                "emoji": spec.emoji,
+                "icon": spec.icon or icon_for_emoji(spec.emoji),
+            }
             if topic is None:
-                topic = Topic(slug=spec.slug, name=spec.name, emoji=spec.emoji)
+                topic = Topic(slug=spec.slug, **fields)
                 topic.full_clean()
                 topic.save()
                 changed = True
-            elif assign(topic, {"name": spec.name, "emoji": spec.emoji}):
+            elif assign(topic, fields):
                 topic.full_clean()
                 topic.save()
                 changed = True

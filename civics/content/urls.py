@@ -1,11 +1,10 @@
-"""The public content pages: home and topics (lessons are served by progress, which records
-what the learner does on them)."""
+"""The public content pages: topics (home and lessons are served by progress, which shows and
+records what the learner does on them)."""
 
 from django.urls import path
 
 from civics.content import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
 ]

@@ -1,5 +1,10 @@
-"""The lesson page with the learner's checklist (and a record that it was read), ticking an
-action, and the dashboard.
+"""The home page (with where the learner left off), the lesson page with the learner's
+checklist (and a record that it was read), ticking an action, and the dashboard.
+
+The home page lives here rather than in civics.content because it shows the learner's own
+state (an open quiz, the last lesson read), which content, below quizzes and progress, cannot
+import; moving the view up one layer keeps that a plain function call instead of a hook that
+content would call back through.
 
 Every lesson page renders through ``render()`` with the context processors. What all learners
 see alike is cached per content version (``civics.contentcache``): the page's facts as frozen
@@ -20,13 +25,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from civics.content import contentcache
-from civics.content.models import ActionItem, Lesson
+from civics.content.models import ActionItem, Lesson, Topic
 from civics.lib.numbers import parse_small_number
 from civics.progress.dashboard import dashboard_for
 from civics.progress.models import ActionTick, LessonRead
+from civics.progress.resume import resume_point
 from civics.progress.services import SESSION_TICKS, set_session_tick, set_tick
 from quizzes.learners import learner_token
 from quizzes.models import Attempt, Quiz
+
+
+@require_safe
+def home(request):
+    """Topics and published lessons, and for a returning learner where they left off."""
+    context = {
+        "topics": Topic.objects.for_home(),
+        "lessons": Lesson.objects.published().for_cards(),
+        "resume": resume_point(user=request.user, token=learner_token(request), now=timezone.now()),
+    }
+    return render(request, "civics/home.html", context)
 
 
 @require_safe
@@ -184,7 +201,11 @@ def _lesson_context(request, page: LessonPage, *, rows, **extra) -> dict:
         "in_progress": page.quiz is not None and page.quiz.pk in open_quizzes,
         # The lesson's other quizzes (an exam), each with whether it has an attempt to resume.
         "other_quizzes": [(q, q.pk in open_quizzes) for q in page.quizzes[1:]],
+        # Which quizzes are open, as the key of the fragments that show their buttons: "10".
+        "quiz_state": "".join("1" if q.pk in open_quizzes else "0" for q in page.quizzes),
         "action_rows": [(action, ticks.get(action.pk)) for action in page.actions],
+        # The tick forms' ids as strings: the page prints a CSRF input for each.
+        "tick_form_ids": [f"tick-form-{action.pk}" for action in page.actions],
         # Nothing ticked and no error to show: the checklist is the same for every visitor.
         "checklist_untouched": not ticks and not extra.get("error_for"),
         "done_count": len(ticks),

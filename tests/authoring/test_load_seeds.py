@@ -299,6 +299,7 @@ MALFORMED = {
         12,
     ),
     "topic with bad slug": (_edit(("{slug: government,", "{slug: Gov Ernment,")), 12),
+    "topic with an icon the set lacks": (_edit(('emoji: "🏛️"}', 'emoji: "🏛️", icon: unicorn}')), 12),
     "source without author or outlet": (
         _edit(("  author: Ann Writer\n", ""), ("  outlet: Sample News\n", "")),
         14,
@@ -339,6 +340,23 @@ def test_malformed_pack_saves_nothing_and_names_file_and_line(tmp_path, text, li
     assert Lesson.objects.count() == 0
     assert Topic.objects.count() == 0
     assert Source.objects.count() == 0
+
+
+def test_seed_topics_get_their_packs_icons_and_a_pack_without_one_gets_the_emojis(tmp_path):
+    load()
+    assert dict(Topic.objects.values_list("slug", "icon")) == {
+        "drug-policy": "beaker",
+        "foreign-policy": "globe-americas",
+        "government": "building-library",
+        "immigration": "identification",
+        "trade": "truck",
+    }
+    _write(
+        tmp_path / "sample",
+        VALID.replace("slug: government, name: Government,", "slug: civic-life, name: Civic life,"),
+    )
+    load("--dir", str(tmp_path))
+    assert Topic.objects.get(slug="civic-life").icon == "building-library"  # from 🏛️
 
 
 def test_pack_that_is_not_utf8_saves_nothing_and_names_the_file(tmp_path):

@@ -43,3 +43,26 @@ def test_links_the_strict_constraint_would_refuse_are_mended_before_it_is_added(
     apps = executor.loader.project_state(AFTER).apps
     ActionItem = apps.get_model("civics", "ActionItem")
     assert dict(ActionItem.objects.values_list("pk", "link")) == ids
+
+
+def test_existing_topics_get_the_icon_their_emoji_suggests(executor):
+    before, after = (
+        [("civics", "0010_move_learner_state_to_progress")],
+        [("civics", "0011_topic_icon")],
+    )
+    executor.migrate(before)
+    Topic = executor.loader.project_state(before).apps.get_model("civics", "Topic")
+    emoji = {"gov": "🏛️", "world": "🌍", "none": "", "odd": "🦄"}
+    for slug, mark in emoji.items():
+        Topic.objects.create(slug=slug, name=slug, emoji=mark)
+
+    executor.loader.build_graph()
+    executor.migrate(after)
+
+    Topic = executor.loader.project_state(after).apps.get_model("civics", "Topic")
+    assert dict(Topic.objects.values_list("slug", "icon")) == {
+        "gov": "building-library",
+        "world": "globe-americas",
+        "none": "tag",
+        "odd": "tag",
+    }

@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 import re
 
@@ -57,17 +58,70 @@ def test_home_lists_published_lessons_and_topics_by_name_with_counts(client):
     assert_htmx_wired(html)
 
 
-def test_home_lesson_cards_show_reading_time_source_and_action_count(client):
-    lesson = LessonFactory(title="Security cooperation")
+def test_home_lesson_cards_show_reading_time_source_and_action_count_on_one_line(client):
+    lesson = LessonFactory(
+        title="Security cooperation",
+        source__author="",
+        source__outlet="Principle Civics",
+        source__published_on=dt.date(2025, 9, 3),
+    )
     Lesson.objects.filter(pk=lesson.pk).update(reading_minutes=4)
-    ActionItemFactory.create_batch(3, lesson=lesson)
+    ActionItemFactory.create_batch(8, lesson=lesson)
 
     html = client.get("/").content.decode()
 
-    assert "4 min read" in html
-    assert f"From {lesson.source.byline}, {lesson.source.date_display}" in html
-    assert "3 actions" in html
+    meta = re.search(r'<p class="card__meta">(.*?)</p>', html, re.S).group(1)
+    text = re.sub(r"<[^>]+>", "", meta)
+    assert text == "4 min · Principle Civics · Sep 3, 2025 · 8 actions"
+    assert '<time datetime="2025-09-03">' in meta
     assert lesson.get_absolute_url() in _hrefs(html)
+
+
+@pytest.mark.parametrize(
+    ("precision", "shown"), [("day", "Jun 15, 2024"), ("month", "Jun 2024"), ("year", "2024")]
+)
+def test_a_cards_source_date_is_as_precise_as_the_source_and_names_the_author(
+    client, precision, shown
+):
+    LessonFactory(
+        source__author="Christopher Landau",
+        source__outlet="An Arizona-focused opinion site",
+        source__published_on=dt.date(2024, 6, 15),
+        source__date_precision=precision,
+    )
+
+    html = client.get("/").content.decode()
+
+    meta = re.sub(r"<[^>]+>", "", re.search(r'<p class="card__meta">(.*?)</p>', html).group(1))
+    assert meta == f"1 min · Christopher Landau · {shown}"
+
+
+@pytest.mark.parametrize("count", [1, 2, 3])
+def test_one_or_two_lessons_share_the_row_three_fill_the_grid(client, count):
+    LessonFactory.create_batch(count)
+
+    html = client.get("/").content.decode()
+
+    grid = re.search(r'<div class="(cards[^"]*)">', html).group(1)
+    assert grid == ("cards" if count >= 3 else "cards cards--few")
+    assert html.count('<article class="card">') == count
+
+
+def test_topics_show_their_svg_icon_hidden_from_assistive_tech_with_the_name_as_text(client):
+    topic = TopicFactory(name="Trade", emoji="🚢", icon="truck")
+    LessonFactory(topics=[topic])
+
+    html = client.get("/").content.decode()
+    topic_page = client.get(topic.get_absolute_url()).content.decode()
+
+    chip = re.search(r'<a class="chip" href="/topics/[^"]+/">(.*?)</a>', html, re.S).group(1)
+    assert re.match(r'<svg [^>]*aria-hidden="true"[^>]*class="icon"', chip)
+    assert "Trade" in re.sub(r"<svg.*?</svg>", "", chip, flags=re.S)
+    assert "🚢" not in html  # the emoji is decoration for the admin, not what learners see
+    assert "<path" in chip
+    heading = re.search(r'<h1 class="topic-title">(.*?)</h1>', topic_page, re.S).group(1)
+    assert re.match(r'<svg [^>]*aria-hidden="true"', heading)
+    assert heading.endswith("Trade")
 
 
 def test_home_without_lessons_says_so(client):
@@ -97,7 +151,7 @@ def test_topic_page_lists_its_published_lessons_only(client):
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<h1>" in html and "Drug Policy</h1>" in html
+    assert '<h1 class="topic-title">' in html and "Drug Policy</h1>" in html
     assert "On topic" in html
     assert "Off topic" not in html
     assert "Draft on topic" not in html

@@ -22,15 +22,30 @@ def seeded(db):
     call_command("load_seeds", verbosity=0)
 
 
-def quiz_call(html: str) -> str:
-    return re.search(r'<section class="quiz-call" id="quiz".*?</section>', html, re.S).group(0)
+class QuizCall(str):
+    """The quiz call's HTML, knowing the page's start forms its buttons belong to."""
+
+    starts: dict[str, str]
 
 
-def forms(section: str) -> list[tuple[str, str]]:
-    """(action, button text) of each form in the quiz call."""
-    return re.findall(
-        r'<form method="post" action="([^"]+)">.*?<button[^>]*>([^<]+)</button>', section, re.S
+def quiz_call(html: str) -> QuizCall:
+    section = QuizCall(
+        re.search(r'<section class="quiz-call" id="quiz".*?</section>', html, re.S).group(0)
     )
+    # The buttons submit forms outside the cached fragments (form="quiz-start…").
+    section.starts = {
+        form_id: action
+        for action, form_id in re.findall(
+            r'<form method="post" action="([^"]+)" id="(quiz-start[^"]*)">', html
+        )
+    }
+    return section
+
+
+def forms(section: QuizCall) -> list[tuple[str, str]]:
+    """(action, button text) of each quiz button in the quiz call."""
+    buttons = re.findall(r'<button[^>]*form="(quiz-start[^"]*)"[^>]*>([^<]+)</button>', section)
+    return [(section.starts[form_id], text) for form_id, text in buttons]
 
 
 def test_the_lesson_page_offers_the_practice_quiz_first_and_then_the_timed_exam(client):

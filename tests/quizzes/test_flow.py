@@ -38,7 +38,7 @@ def test_lesson_page_offers_to_take_the_full_quiz_with_a_post_form(client):
     html = client.get(quiz.lesson.get_absolute_url()).content.decode()
 
     assert "Take the full quiz" in html
-    assert f'<form method="post" action="{start_url(quiz)}">' in html
+    assert f'<form method="post" action="{start_url(quiz)}"' in html  # id="quiz-start" follows
 
 
 def test_starting_creates_an_anonymous_attempt_and_leads_to_question_1(client):

@@ -56,7 +56,11 @@ class Command(BaseCommand):
             seen[pack.slug] = folder
             for topic in pack.topics:
                 first = topics.setdefault(topic.slug, (topic, here))
-                if (first[0].name, first[0].emoji) != (topic.name, topic.emoji):
+                if (first[0].name, first[0].emoji, first[0].icon) != (
+                    topic.name,
+                    topic.emoji,
+                    topic.icon,
+                ):
                     raise CommandError(
                         f"{here}:{topic.line}: topic {topic.slug!r} is named "
                         f"{topic.emoji} {topic.name!r} here but {first[0].emoji} "
