@@ -121,13 +121,14 @@ def test_learner_state_moves_to_progress_with_every_row_unchanged(executor):
 
     assert every_row(columns_before) == rows_before
     assert sum(len(rows) for rows in rows_before.values()) > 20  # the fill did fill
-    # Columns added since (the exam's "flag for review") hold their defaults on old rows.
+    # Columns added since (a topic's icon, the exam's "flag for review") are the only change.
     added = {
         table: sorted(set(names) - set(columns_before.get(table, names)))
         for table, names in every_column().items()
     }
     assert {table: names for table, names in added.items() if names} == {
-        "quizzes_slot": ["flagged"]
+        "civics_topic": ["icon"],
+        "quizzes_slot": ["flagged"],
     }
     with connection.cursor() as cursor:
         cursor.execute("SELECT DISTINCT flagged FROM quizzes_slot")

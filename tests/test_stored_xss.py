@@ -286,7 +286,9 @@ def m(world: World, *names: str) -> list[str]:
     return [world.marks[name] for name in names]
 
 
-LESSON_CARD = ("lesson.title", "lesson.summary", "source.author", "source.outlet", "topic.name")
+# A card's one line of metadata names the source's author, or its outlet when there is none
+# (Source.card_name); the lesson page below shows both.
+LESSON_CARD = ("lesson.title", "lesson.summary", "source.author", "topic.name")
 TYPES = ["single", "multiple", "true_false", "short", "numeric", "matching"]
 FORM_MARKS = {
     "single": ["single.prompt", "single.right", "single.wrong"],
