@@ -4,6 +4,7 @@ answers, pairs), attempts with their slots and answers, and the review queue."""
 import html
 import random
 import secrets
+from functools import cached_property
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -12,6 +13,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
 from civics.content.markdown import MAX_QUESTION_TEXT_CHARS, render_inline, render_markdown
 from civics.content.models import Lesson, LessonSection
@@ -113,16 +115,25 @@ class Question(models.Model):
         return self.title or self.prompt[:80]
 
     def save(self, *args, **kwargs):
+        self.__dict__.pop("prompt_text", None)  # worked out again from the new prompt
+        self.__dict__.pop("prompt_opening", None)
         self.prompt_html = render_markdown(self.prompt)
         self.explanation_html = render_markdown(self.explanation)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "prompt_html", "explanation_html"}
         super().save(*args, **kwargs)
 
-    @property
+    @cached_property
     def prompt_text(self) -> str:
-        """The prompt as plain text (for a legend or heading), entities decoded once."""
+        """The prompt as plain text (for a legend or heading), entities decoded once. Worked out
+        once per instance: ``prepared.questions_with_keys`` computes it before caching, so the
+        learners' pages read it as a plain value (strip_tags parses the HTML each time)."""
         return html.unescape(strip_tags(self.prompt_html)).strip()
+
+    @cached_property
+    def prompt_opening(self) -> str:
+        """The prompt's first dozen words, for a list that names questions ("Question 7 …")."""
+        return Truncator(self.prompt_text).words(12)
 
 
 def _public_id() -> str:

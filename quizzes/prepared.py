@@ -20,13 +20,16 @@ def quiz_with_lesson(pk: int, *, version: int) -> Quiz:
 
 
 def questions_with_keys(ids, *, version: int) -> dict[int, Question]:
-    """{id: question with everything grading, feedback and review need}."""
-    return contentcache.cached_many(
-        "question-with-keys",
-        ids,
-        lambda missing: {q.pk: q for q in Question.objects.with_keys().filter(pk__in=missing)},
-        version=version,
-    )
+    """{id: question with everything grading, feedback and review need}, its plain-text prompt
+    and opening words worked out before it is cached (they travel in the pickle)."""
+    return contentcache.cached_many("question-with-keys", ids, _load_questions, version=version)
+
+
+def _load_questions(ids) -> dict[int, Question]:
+    questions = {q.pk: q for q in Question.objects.with_keys().filter(pk__in=ids)}
+    for question in questions.values():
+        question.prompt_text, question.prompt_opening  # noqa: B018 — cached_property, computed now
+    return questions
 
 
 def question_with_keys(pk: int, *, version: int) -> Question:

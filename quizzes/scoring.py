@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from quizzes.models import Question
 from quizzes.question_types import OptionMark, question_type
@@ -34,10 +35,11 @@ class ReviewRow:
         """Not fully right: a wrong, partly right or unanswered question."""
         return self.status != "correct"
 
+    passage_url: str = ""  # the lesson passage the question draws on (set by review_rows)
+
     @property
-    def passage_url(self) -> str:
-        section = self.question.section
-        return section.get_absolute_url() if section else ""
+    def number_label(self) -> str:
+        return _("Question %(number)d") % {"number": self.position}
 
     @property
     def points_label(self) -> str:
@@ -45,12 +47,29 @@ class ReviewRow:
 
     @property
     def status_label(self) -> str:
-        return {
-            "correct": _("Correct"),
-            "partial": _("Partly correct"),
-            "wrong": _("Incorrect"),
-            "unanswered": _("Not answered"),
-        }[self.status]
+        return str(STATUS_LABELS[self.status])
+
+
+def review_words() -> dict[str, str]:
+    """The review's recurring words, translated once per page for ``_review_detail.html``: as
+    {% translate %} tags inside its loops they were a sixth of the result page's rendering
+    (two per option of every question)."""
+    return {
+        "your_answer": _("Your answer"),
+        "correct_answer": _("Correct answer"),
+        "also_accepted": _("Also accepted"),
+        "no_answer": _("No answer"),
+        "not_answered": _("You did not answer this question."),
+        "why": _("Why"),
+    }
+
+
+STATUS_LABELS = {
+    "correct": gettext_lazy("Correct"),
+    "partial": gettext_lazy("Partly correct"),
+    "wrong": gettext_lazy("Incorrect"),
+    "unanswered": gettext_lazy("Not answered"),
+}
 
 
 @dataclass(frozen=True)
@@ -160,6 +179,7 @@ def review_rows(items, *, attempt=None) -> list[ReviewRow]:
     """Rows for the review: ``items`` are (slot, question, answer or None). With ``attempt``,
     a choice question's options are marked in the order that attempt showed them."""
     rows = []
+    passages: dict[int, str] = {}  # one reverse() per section, not per question
     for slot, question, answer in items:
         row = ReviewRow(
             position=slot.position,
@@ -168,6 +188,11 @@ def review_rows(items, *, attempt=None) -> list[ReviewRow]:
             points=answer.points if answer else 0.0,
             status=_status(answer),
         )
+        section = question.section
+        if section is not None:
+            if section.pk not in passages:
+                passages[section.pk] = section.get_absolute_url()
+            row.passage_url = passages[section.pk]
         _fill(row, question, answer)
         if attempt is not None and row.options:
             # The marks are in the stored order of the choices, as the form's options are

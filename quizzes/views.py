@@ -22,7 +22,7 @@ from quizzes.learners import learner_token
 from quizzes.models import Answer, Attempt, Question, Quiz, Slot
 from quizzes.prepared import question_with_keys, questions_with_keys, quiz_with_lesson
 from quizzes.question_types import question_type
-from quizzes.scoring import by_part, review_rows, summarize
+from quizzes.scoring import by_part, review_rows, review_words, summarize
 
 
 def _attempt_for(request, pk: int) -> Attempt:
@@ -308,6 +308,7 @@ def _question_context(attempt, slots, slot, question, answer, answered, form, no
         "review": (
             review_rows([(slot, question, answer)], attempt=attempt)[0] if show_feedback else None
         ),
+        "words": review_words() if show_feedback else {},
         "total": total,
         "answered_count": len(answered),
         "flagged_count": sum(s.flagged for s in slots),
@@ -378,6 +379,7 @@ def result(request, pk):
             "lesson": attempt.quiz.lesson,
             "score": summarize(attempt, rows),
             "parts": by_part(rows),
+            "words": review_words(),
             # The review lists the missed questions first, then the rest, each in quiz order.
             "missed": [row for row in rows if row.is_missed],
             "right_rows": [row for row in rows if not row.is_missed],

@@ -244,16 +244,24 @@ def test_matching_review_lists_your_matches_and_the_right_ones():
 
 
 def test_review_row_links_to_the_passage_when_the_question_has_a_section():
-    section = SimpleNamespace(get_absolute_url=lambda: "/lessons/reset/#migration")
-    with_section, without = review_rows(
+    calls = []
+
+    def url():
+        calls.append(1)
+        return "/lessons/reset/#migration"
+
+    section = SimpleNamespace(pk=7, get_absolute_url=url)
+    with_section, without, again = review_rows(
         [
             (slot(1), question("true_false", truth=True, section=section), None),
             (slot(2), question("true_false", truth=True), None),
+            (slot(3), question("true_false", truth=True, section=section), None),
         ]
     )
 
-    assert with_section.passage_url == "/lessons/reset/#migration"
+    assert with_section.passage_url == again.passage_url == "/lessons/reset/#migration"
     assert without.passage_url == ""
+    assert len(calls) == 1  # one reverse() per section, however many questions cite it
 
 
 def test_short_answer_review_shows_one_canonical_answer_and_few_distinct_others():
